@@ -1,0 +1,27 @@
+//! The runtime that every generated client crate shares.
+//!
+//! Generated crates hold only what a spec says (types, operations, which
+//! parameters go where); everything about talking HTTP lives here, written and
+//! tested once: configuration and its validation ([`ClientBuilder`]), sending
+//! with timeouts and retries ([`HttpClient::execute`]), the error type
+//! ([`Error`]), cursor pagination ([`paginate`]) and the small encoding helpers
+//! emitted code calls ([`encode`]).
+
+mod client;
+mod error;
+pub mod encode;
+pub mod paginate;
+mod retry;
+
+pub use client::{Body, ClientBuilder, HttpClient, Request, RequestOptions, Response};
+pub use error::{ApiError, BuildError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody, PaginationError};
+pub use retry::RetryPolicy;
+
+// Re-exported so generated code and its users name one version of each.
+pub use chrono;
+pub use futures_util;
+pub use futures_util::Stream;
+pub use reqwest;
+pub use reqwest::{header::HeaderMap, Method, StatusCode};
+pub use serde;
+pub use serde_json;
