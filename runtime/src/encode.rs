@@ -109,3 +109,122 @@ mod tests {
         assert!(deserialize_str_enum(&mut de, from).is_err());
     }
 }
+
+/// Pushes a query parameter; a sequence is exploded into one pair per item
+/// (`ids=1&ids=2`), the OpenAPI default for query arrays.
+pub fn push_query<T: serde::Serialize + ?Sized>(pairs: &mut Vec<(&'static str, String)>, name: &'static str, value: &T) {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => pairs.extend(items.into_iter().map(|item| (name, text_of(item)))),
+        Ok(other) => pairs.push((name, text_of(other))),
+        Err(_) => {}
+    }
+}
+
+/// The text of a parameter value as it goes in a path, query or header:
+/// strings as they are, enums as their wire value, timestamps in RFC 3339,
+/// numbers and booleans as JSON writes them, arrays comma-separated.
+pub fn to_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_value(value).map(text_of).unwrap_or_default()
+}
+
+fn text_of(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Array(items) => items.into_iter().map(text_of).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+/// Serialises one variant of an externally tagged `oneOf`: `{"key": value}`.
+pub fn serialize_tagged<S, T>(serializer: S, key: &'static str, value: &T) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+    T: serde::Serialize + ?Sized,
+{
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(1))?;
+    map.serialize_entry(key, value)?;
+    map.end()
+}
+
+/// The key of an externally tagged `oneOf`: its index among the known keys,
+/// or the key itself when it is new. Known keys are matched without allocating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    Known(usize),
+    Unknown(String),
+}
+
+/// Reads a map key as a [`Key`] among `self.0`.
+pub struct KeySeed(pub &'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        struct Visitor(&'static [&'static str]);
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a variant key")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key, E> {
+                Ok(match self.0.iter().position(|k| *k == v) {
+                    Some(i) => Key::Known(i),
+                    None => Key::Unknown(v.to_owned()),
+                })
+            }
+        }
+        deserializer.deserialize_str(Visitor(self.0))
+    }
+}
+
+/// Reads what is left of an externally tagged `oneOf`'s map after its first
+/// entry, so that stray keys do not fail decoding.
+pub fn skip_rest<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+        map.next_value::<serde::de::IgnoredAny>()?;
+    }
+    Ok(())
+}
+
+/// The raw value of an externally tagged `oneOf` variant nobody knew of: `{key: value}`.
+pub fn unknown_variant(key: String, value: serde_json::Value) -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::from_iter([(key, value)]))
+}
+
+#[cfg(test)]
+mod value_tests {
+    use super::*;
+    use serde::de::DeserializeSeed;
+
+    #[test]
+    fn query_values_are_wire_text_and_arrays_explode() {
+        let mut q = Vec::new();
+        push_query(&mut q, "limit", &20);
+        push_query(&mut q, "ids", &["a", "b"]);
+        push_query(&mut q, "flag", &true);
+        push_query(&mut q, "q", "x y");
+        assert_eq!(q, [("limit", "20".into()), ("ids", "a".into()), ("ids", "b".into()), ("flag", "true".into()), ("q", "x y".into())]);
+        assert_eq!(to_text(&1.5), "1.5");
+        assert_eq!(to_text(&["a", "b"]), "a,b");
+    }
+
+    #[test]
+    fn keys_match_without_allocating_and_keep_new_ones() {
+        let keys = &["plain_text", "markdown_text"];
+        let mut de = serde_json::Deserializer::from_str(r#""markdown_text""#);
+        assert_eq!(KeySeed(keys).deserialize(&mut de).unwrap(), Key::Known(1));
+        let mut de = serde_json::Deserializer::from_str(r#""html""#);
+        assert_eq!(KeySeed(keys).deserialize(&mut de).unwrap(), Key::Unknown("html".into()));
+    }
+
+    #[test]
+    fn tagged_variants_serialise_as_one_key_maps() {
+        let mut out = Vec::new();
+        serialize_tagged(&mut serde_json::Serializer::new(&mut out), "plain_text", &serde_json::json!({"text": "hi"})).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"plain_text":{"text":"hi"}}"#);
+        assert_eq!(unknown_variant("k".into(), serde_json::json!(1)), serde_json::json!({"k": 1}));
+    }
+}

@@ -1,0 +1,441 @@
+//! The `client` module: `Client`, one method and one request builder per
+//! operation, and the enums of documented error bodies.
+//!
+//! Everything that does not depend on the spec is a call into the runtime, so
+//! each operation costs a struct, a few setters and one `execute` call.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident, ty_tokens};
+use crate::model::{Api, Auth, Bound, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
+
+pub fn client_module(api: &Api) -> TokenStream {
+    let client = client_struct(api);
+    let operations = api.operations.iter().map(operation);
+    quote! {
+        #client
+        #(#operations)*
+    }
+}
+
+fn client_struct(api: &Api) -> TokenStream {
+    let title = Literal::string(&format!(" A client of the {} API.", api.title));
+    let base_url = Literal::string(api.default_base_url.as_deref().unwrap_or(""));
+    let base_url_doc = match &api.default_base_url {
+        Some(_) => Literal::string(" The server the spec names first; [`ClientBuilder::base_url`] picks another."),
+        None => Literal::string(" The spec names no absolute server URL: set one with [`ClientBuilder::base_url`]."),
+    };
+
+    let mut args = Vec::new();
+    let mut arg_docs = Vec::new();
+    let mut setup = Vec::new();
+    if let Auth::Bearer { .. } = api.auth {
+        args.push(quote!(token: impl ::std::convert::Into<::std::string::String>));
+        arg_docs.push(" - `token`: sent as `Authorization: Bearer <token>`; never printed.".to_owned());
+        setup.push(quote!(.bearer_token(token)));
+    }
+    for header in &api.client_headers {
+        let arg = ident(&header.ident);
+        let wire = Literal::string(&header.wire);
+        args.push(quote!(#arg: impl ::std::convert::Into<::std::string::String>));
+        let what = header.doc.as_deref().map(|d| super::sanitize_doc(d).replace('\n', " ")).unwrap_or_default();
+        arg_docs.push(format!(" - `{}`: the `{}` header of every request. {what}", super::unraw(&header.ident), header.wire));
+        setup.push(quote!(.header(#wire, #arg)));
+    }
+    let arg_docs = arg_docs.iter().map(|d| {
+        let d = Literal::string(d);
+        quote!(#[doc = #d])
+    });
+    let methods = api.operations.iter().map(client_method);
+
+    quote! {
+        #[doc = #title]
+        ///
+        /// Cheap to clone: clones share one connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            http: ::client_runtime::HttpClient,
+        }
+
+        /// Configures a [`Client`]: base URL, timeout, retries, HTTP client.
+        pub type ClientBuilder = ::client_runtime::ClientBuilder<Client>;
+
+        impl ::std::convert::From<::client_runtime::HttpClient> for Client {
+            fn from(http: ::client_runtime::HttpClient) -> Self {
+                Client { http }
+            }
+        }
+
+        const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+        impl Client {
+            #[doc = #base_url_doc]
+            pub const DEFAULT_BASE_URL: &'static str = #base_url;
+
+            /// Starts configuring a client with what every request needs:
+            ///
+            #(#arg_docs)*
+            ///
+            /// Values are checked by [`ClientBuilder::build`]: a header value with
+            /// CR, LF or another control character is refused there, never sent.
+            pub fn builder(#(#args),*) -> ClientBuilder {
+                ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT) #(#setup)*
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// Required parameters are arguments, optional ones builder setters.
+fn client_method(op: &Operation) -> TokenStream {
+    let method = ident(&op.ident);
+    let builder = ident(&op.builder);
+    let doc = doc_attrs(op.doc.as_deref());
+    let route = Literal::string(&format!(" `{} {}`", op.method.as_str(), op.path));
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let name = ident(&p.ident);
+        let ty = arg_ty(&p.ty);
+        quote!(#name: #ty)
+    });
+    let inits = op.params.iter().map(|p| {
+        let name = ident(&p.ident);
+        if p.required {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name: ::std::option::Option::None)
+        }
+    });
+    quote! {
+        #doc
+        ///
+        #[doc = #route]
+        pub fn #method(&self, #(#args),*) -> #builder<'_> {
+            #builder {
+                client: self,
+                #(#inits,)*
+                options: ::std::default::Default::default(),
+            }
+        }
+    }
+}
+
+/// Strings are taken as `impl Into<String>`, everything else as itself.
+fn arg_ty(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(impl ::std::convert::Into<::std::string::String>),
+        other => {
+            let ty = ty_tokens(other, true);
+            quote!(impl ::std::convert::Into<#ty>)
+        }
+    }
+}
+
+fn operation(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let builder_doc = Literal::string(&format!(" A [`Client::{}`] request: set optional parameters, then `.send().await`.", super::unraw(&op.ident)));
+    let fields = op.params.iter().map(|p| {
+        let name = ident(&p.ident);
+        let ty = ty_tokens(&p.ty, true);
+        if p.required {
+            quote!(#name: #ty)
+        } else {
+            quote!(#name: ::std::option::Option<#ty>)
+        }
+    });
+    let setters = op.params.iter().filter(|p| !p.required).map(setter);
+    let request_fn = request_fn(op);
+    let (ok_ty, execute) = match &op.success {
+        Success::Json(ty) => (ty_tokens(ty, true), quote!(execute)),
+        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(execute_bytes)),
+        Success::Empty => (quote!(()), quote!(execute_empty)),
+    };
+    let err_ty = match &op.error_enum {
+        Some(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        None => quote!(::client_runtime::NoErrorBody),
+    };
+    let pagination = op.pagination.as_ref().map(|p| pagination(p, &ok_ty, &err_ty));
+    let error_enum = error_enum(op);
+
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields,)*
+            options: ::client_runtime::RequestOptions,
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Replaces the client's timeout for this request.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// Replaces the client's retry count for this request (0: no retry).
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options.max_retries = ::std::option::Option::Some(retries);
+                self
+            }
+
+            #request_fn
+
+            /// Sends the request and returns the decoded body.
+            pub async fn send(self) -> ::std::result::Result<#ok_ty, crate::Error<#err_ty>> {
+                self.send_with_response().await.map(::client_runtime::Response::into_body)
+            }
+
+            /// Sends the request and returns the body with the status and headers.
+            pub async fn send_with_response(self) -> ::std::result::Result<::client_runtime::Response<#ok_ty>, crate::Error<#err_ty>> {
+                let request = self.request().map_err(::client_runtime::Error::InvalidRequest)?;
+                self.client.http.#execute(&request).await
+            }
+
+            #pagination
+        }
+
+        #error_enum
+    }
+}
+
+fn setter(p: &Param) -> TokenStream {
+    let name = ident(&p.ident);
+    let ty = arg_ty(&p.ty);
+    let mut doc = p.doc.clone().unwrap_or_default();
+    if let Some(range) = range_text(p) {
+        doc.push_str(&format!("\n\n{range}"));
+    }
+    if let Some(default) = &p.default {
+        doc.push_str(&format!("\n\nThe server's default: `{}`.", default.replace('`', "'")));
+    }
+    let doc = doc_attrs(Some(&doc).filter(|d| !d.is_empty()).map(String::as_str));
+    quote! {
+        #doc
+        pub fn #name(mut self, value: #ty) -> Self {
+            self.#name = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+}
+
+fn range_text(p: &Param) -> Option<String> {
+    let show = |b: &Bound| match b {
+        Bound::Int(n) => n.to_string(),
+        Bound::Float(f) => f.to_string(),
+    };
+    match (&p.minimum, &p.maximum) {
+        (Some(lo), Some(hi)) => Some(format!("Must be between {} and {} (checked before sending).", show(lo), show(hi))),
+        (Some(lo), None) => Some(format!("Must be at least {} (checked before sending).", show(lo))),
+        (None, Some(hi)) => Some(format!("Must be at most {} (checked before sending).", show(hi))),
+        (None, None) => None,
+    }
+}
+
+/// Builds the runtime's `Request`: path, query, headers, bounds checks.
+fn request_fn(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method.as_str());
+    let path_pushes = op.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => {
+            let text = Literal::string(text);
+            quote!(path.push_str(#text);)
+        }
+        PathPart::Param(i) => {
+            let p = &op.params[*i];
+            let name = ident(&p.ident);
+            let wire = Literal::string(&p.wire);
+            let text = match p.ty {
+                Ty::String => quote!(&self.#name),
+                _ => quote!(&::client_runtime::encode::to_text(&self.#name)),
+            };
+            quote!(path.push_str(&::client_runtime::encode::path_segment(#wire, #text)?);)
+        }
+    });
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+        let name = ident(&p.ident);
+        let wire = Literal::string(&p.wire);
+        let check = range_check(p, quote!(*value));
+        let push = match p.location {
+            ParamLocation::Query => quote!(::client_runtime::encode::push_query(&mut request.query, #wire, value);),
+            _ => quote!(request.headers.push((#wire, ::client_runtime::encode::to_text(value)));),
+        };
+        if p.required {
+            quote! { { let value = &self.#name; #check #push } }
+        } else {
+            quote! { if let ::std::option::Option::Some(value) = &self.#name { #check #push } }
+        }
+    });
+    let path_binding = if op.path_parts.is_empty() { quote!(let path) } else { quote!(let mut path) };
+    quote! {
+        fn request(&self) -> ::std::result::Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
+            #path_binding = ::std::string::String::new();
+            #(#path_pushes)*
+            let mut request = ::client_runtime::Request::new(::client_runtime::Method::#method, path);
+            #(#params)*
+            request.options = self.options.clone();
+            ::std::result::Result::Ok(request)
+        }
+    }
+}
+
+fn range_check(p: &Param, value: TokenStream) -> TokenStream {
+    if p.minimum.is_none() && p.maximum.is_none() {
+        return TokenStream::new();
+    }
+    let lit = |b: &Option<Bound>| -> TokenStream {
+        match (b, &p.ty) {
+            (Some(Bound::Int(n)), Ty::I32) => match i32::try_from(*n) {
+                Ok(n) => {
+                    let n = Literal::i32_suffixed(n);
+                    quote!(::std::option::Option::Some(#n))
+                }
+                Err(_) => quote!(::std::option::Option::None),
+            },
+            (Some(Bound::Int(n)), Ty::I64) => {
+                let n = Literal::i64_suffixed(*n);
+                quote!(::std::option::Option::Some(#n))
+            }
+            (Some(Bound::Int(n)), Ty::F64) => {
+                let n = Literal::f64_suffixed(*n as f64);
+                quote!(::std::option::Option::Some(#n))
+            }
+            (Some(Bound::Float(f)), Ty::F64) if f.is_finite() => {
+                let n = Literal::f64_suffixed(*f);
+                quote!(::std::option::Option::Some(#n))
+            }
+            (Some(Bound::Float(f)), Ty::F32) if f.is_finite() => {
+                let n = Literal::f32_suffixed(*f as f32);
+                quote!(::std::option::Option::Some(#n))
+            }
+            _ => quote!(::std::option::Option::None),
+        }
+    };
+    if !matches!(p.ty, Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64) {
+        return TokenStream::new();
+    }
+    let (min, max) = (lit(&p.minimum), lit(&p.maximum));
+    let wire = Literal::string(&p.wire);
+    quote!(::client_runtime::encode::check_range(#wire, #value, #min, #max)?;)
+}
+
+/// `pages()` and `items()` for an operation that pages by cursor.
+fn pagination(p: &Pagination, page_ty: &TokenStream, err_ty: &TokenStream) -> TokenStream {
+    let cursor = ident(&p.cursor_param);
+    let item_ty = ty_tokens(&p.item_ty, true);
+
+    // page.a.as_ref()?.b.as_deref()
+    let mut next = quote!(page);
+    let last = p.next_cursor.len().saturating_sub(1);
+    for (i, step) in p.next_cursor.iter().enumerate() {
+        let f = ident(&step.ident);
+        next = match (i == last, step.optional) {
+            (false, true) => quote!(#next.#f.as_ref()?),
+            (false, false) => quote!(#next.#f),
+            (true, true) => quote!(#next.#f.as_deref()),
+            (true, false) => quote!(::std::option::Option::Some(#next.#f.as_str())),
+        };
+    }
+
+    // page.a?.items, or page.items
+    let mut items = quote!(page);
+    let any_optional = p.items.iter().any(|s| s.optional);
+    for step in &p.items {
+        let f = ident(&step.ident);
+        items = if step.optional { quote!(#items.#f?) } else { quote!(#items.#f) };
+    }
+    let items_body = if any_optional {
+        quote!((move || ::std::option::Option::Some(#items))().unwrap_or_default())
+    } else {
+        items
+    };
+    quote! {
+        /// Every page from this request's cursor on, fetched one at a time as the
+        /// stream is polled. Stops after the page whose next cursor is null or
+        /// absent; a server repeating a cursor ends it with `Error::Pagination`.
+        pub fn pages(self) -> impl ::client_runtime::Stream<Item = ::std::result::Result<#page_ty, crate::Error<#err_ty>>> + 'a {
+            fn next_cursor(page: &#page_ty) -> ::std::option::Option<&str> {
+                #next
+            }
+            let first = self.#cursor.clone();
+            ::client_runtime::paginate::pages(
+                first,
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.#cursor = cursor;
+                    request.send()
+                },
+                next_cursor,
+            )
+        }
+
+        /// Every item of every page, in order, holding one page at a time.
+        pub fn items(self) -> impl ::client_runtime::Stream<Item = ::std::result::Result<#item_ty, crate::Error<#err_ty>>> + 'a {
+            fn items(page: #page_ty) -> ::std::vec::Vec<#item_ty> {
+                #items_body
+            }
+            ::client_runtime::paginate::items(self.pages(), items)
+        }
+    }
+}
+
+/// The enum of error bodies an operation documents, and how to decode them.
+fn error_enum(op: &Operation) -> TokenStream {
+    let Some(name) = &op.error_enum else { return TokenStream::new() };
+    let name = ident(name);
+    let doc = Literal::string(&format!(" The error bodies documented for [`Client::{}`], by status.", super::unraw(&op.ident)));
+    let variants = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let ty = ty_tokens(&e.ty, true);
+        let status = Literal::string(&format!(" Status {}.", status_text(e.status)));
+        let doc = doc_attrs(e.doc.as_deref());
+        quote! { #[doc = #status] #doc #variant(#ty), }
+    });
+    let arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let pattern = match e.status {
+            StatusMatch::Code(c) => {
+                let c = Literal::u16_unsuffixed(c);
+                quote!(#c)
+            }
+            StatusMatch::Range(n) => {
+                let (lo, hi) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
+                quote!(#lo..=#hi)
+            }
+            StatusMatch::Default => quote!(_),
+        };
+        quote! { #pattern => ::std::option::Option::Some(::serde_json::from_slice(body).map(Self::#variant)), }
+    });
+    let fallback = (!op.errors.iter().any(|e| e.status == StatusMatch::Default)).then(|| quote!(_ => ::std::option::Option::None,));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl ::client_runtime::ErrorBody for #name {
+            fn decode(status: ::client_runtime::StatusCode, body: &[u8]) -> ::std::option::Option<::std::result::Result<Self, ::serde_json::Error>> {
+                match status.as_u16() {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
+    }
+}
+
+fn status_text(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(n) => format!("{n}XX"),
+        StatusMatch::Default => "default (any other)".into(),
+    }
+}

@@ -1,0 +1,144 @@
+//! Emit: the model to tokens (Rust) and text (README, Cargo.toml).
+//!
+//! Every spec string reaches the output as a string literal (`Literal::string`,
+//! which escapes it) or as an identifier that [`naming`](crate::naming) made;
+//! none is ever parsed as code.
+
+mod client;
+mod manifest;
+mod types;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Api, Ty};
+
+pub use client::client_module;
+pub use manifest::{cargo_toml, readme};
+pub use types::types_module;
+
+/// The crate root: docs from the README, the modules, the re-exports.
+pub fn lib_rs(api: &Api) -> TokenStream {
+    let _ = api;
+    quote! {
+        #![doc = include_str!("../README.md")]
+
+        pub mod types;
+        mod client;
+
+        pub use client::*;
+        pub use ::client_runtime::{ApiError, BuildError, DecodeError, InvalidRequest, NoErrorBody, PaginationError, Response, RetryPolicy};
+        /// The runtime this crate is built on, for its `reqwest`, `futures_util` and `chrono`.
+        pub use ::client_runtime;
+
+        /// The error of every call. `E` is the operation's documented error bodies
+        /// (e.g. [`Error<ListMessagesError>`]); `Error::Api` carries them.
+        pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
+    }
+}
+
+/// An identifier the naming module produced (`r#type` included).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The identifier as serde sees it (`r#type` is `type`).
+pub(crate) fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// The Rust type for `ty`; `qualified` prefixes named types with `crate::types::`.
+pub(crate) fn ty_tokens(ty: &Ty, qualified: bool) -> TokenStream {
+    match ty {
+        Ty::String => quote!(::std::string::String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::DateTime => quote!(::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>),
+        Ty::Date => quote!(::client_runtime::chrono::NaiveDate),
+        Ty::Json => quote!(::serde_json::Value),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, qualified);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner, qualified);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        Ty::Named(name) => {
+            let name = ident(name);
+            if qualified {
+                quote!(crate::types::#name)
+            } else {
+                quote!(#name)
+            }
+        }
+    }
+}
+
+/// `#[doc = "..."]` lines for a spec description, made safe for rustdoc.
+pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text else { return TokenStream::new() };
+    let text = sanitize_doc(text);
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let lit = Literal::string(&line);
+        quote!(#[doc = #lit])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Makes spec prose safe as rustdoc Markdown:
+///
+/// - code fences become ```` ```text ````, and lines lose their indentation, so no
+///   code block in a description is ever compiled as a doctest;
+/// - bidirectional-override and other control characters are dropped (rustc
+///   refuses the former in comments, and they can make text read other than it is);
+/// - trailing blank lines go.
+pub(crate) fn sanitize_doc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_fence = false;
+    for line in text.lines() {
+        let line: String = line.chars().filter(|c| !is_hidden_char(*c)).collect();
+        let line = line.trim();
+        if line.starts_with("```") || line.starts_with("~~~") {
+            out.push_str(if in_fence { "```" } else { "```text" });
+            in_fence = !in_fence;
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    if in_fence {
+        out.push_str("```\n");
+    }
+    out.trim_end().to_owned()
+}
+
+fn is_hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_cannot_become_doctests_or_hide_text() {
+        let text = "Intro\n```\nfn main() { evil() }\n```\n    indented();\nend \u{202e}reversed\r";
+        assert_eq!(sanitize_doc(text), "Intro\n```text\nfn main() { evil() }\n```\nindented();\nend reversed");
+        assert_eq!(sanitize_doc("```rust\nx\n"), "```text\nx\n```");
+    }
+
+    #[test]
+    fn doc_text_is_a_literal_never_code() {
+        let tokens = doc_attrs(Some("*/ \"#] } fn x() {}"));
+        assert_eq!(tokens.to_string(), r##"# [doc = " */ \"#] } fn x() {}"]"##);
+    }
+}

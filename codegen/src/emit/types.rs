@@ -1,0 +1,282 @@
+//! The `types` module: one Rust type per named type of the model.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{doc_attrs, ident, ty_tokens, unraw};
+use crate::model::{EnumValue, Field, OneOf, Tagging, TypeDef, TypeKind};
+
+pub fn types_module(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(type_def);
+    quote! {
+        #![doc = " The types of the API's requests and responses."]
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(def.doc.as_deref());
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(fields) => struct_def(&doc, &name, fields),
+        TypeKind::StringEnum(values) => string_enum(&doc, &name, values),
+        TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of),
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(ty, false);
+            quote! { #doc pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let fields = fields.iter().map(|f| {
+        let doc = doc_attrs(f.doc.as_deref());
+        let field = ident(&f.ident);
+        let mut ty = ty_tokens(&f.ty, false);
+        if f.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        if f.is_option() {
+            ty = quote!(::std::option::Option<#ty>);
+        }
+        let rename = (unraw(&f.ident) != f.wire).then(|| {
+            let wire = Literal::string(&f.wire);
+            quote!(#[serde(rename = #wire)])
+        });
+        let optional = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+        quote! { #doc #rename #optional pub #field: #ty, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let doc = Literal::string(&format!(" `{}`", v.wire.replace('`', "'")));
+        quote! { #[doc = #doc] #variant, }
+    });
+    let to_wire = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let wire = Literal::string(&v.wire);
+        quote! { Self::#variant => #wire, }
+    });
+    let from_wire = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let wire = Literal::string(&v.wire);
+        quote! { #wire => Self::#variant, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know yet, kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as it goes on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::client_runtime::encode::deserialize_str_enum(deserializer, |value| Self::from(value))
+            }
+        }
+    }
+}
+
+fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
+    let unknown = ident(&one_of.unknown);
+    let variants = one_of.variants.iter().map(|v| {
+        let doc = doc_attrs(v.doc.as_deref());
+        let variant = ident(&v.ident);
+        let mut ty = ty_tokens(&v.ty, false);
+        if v.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        quote! { #doc #variant(#ty), }
+    });
+    let untagged = matches!(one_of.tagging, Tagging::Untagged);
+    let derive = if untagged {
+        quote! {
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+        }
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    let serde_impls = match &one_of.tagging {
+        Tagging::External => external_impls(name, one_of),
+        Tagging::Internal { property } => internal_impls(name, one_of, property),
+        Tagging::Untagged => TokenStream::new(),
+    };
+    let accessors = accessors(name, one_of);
+    quote! {
+        #doc
+        #derive
+        pub enum #name {
+            #(#variants)*
+            /// A variant this client does not know yet, kept as sent.
+            #unknown(::serde_json::Value),
+        }
+        #serde_impls
+        #accessors
+    }
+}
+
+/// `{"key": value}` objects: serialise through the runtime, deserialise by key
+/// without buffering.
+fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
+    let unknown = ident(&one_of.unknown);
+    let keys = one_of.variants.iter().map(|v| Literal::string(&v.wire));
+    let ser_arms = one_of.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let key = Literal::string(&v.wire);
+        quote! { Self::#variant(value) => ::client_runtime::encode::serialize_tagged(serializer, #key, value), }
+    });
+    let de_arms = one_of.variants.iter().enumerate().map(|(i, v)| {
+        let variant = ident(&v.ident);
+        let i = Literal::usize_unsuffixed(i);
+        quote! { Key::Known(#i) => #name::#variant(map.next_value()?), }
+    });
+    let expecting = Literal::string(&format!("a `{name}` object"));
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                    Self::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                use ::client_runtime::encode::{Key, KeySeed};
+                const KEYS: &[&str] = &[#(#keys),*];
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        let Some(key) = map.next_key_seed(KeySeed(KEYS))? else {
+                            return Err(::serde::de::Error::invalid_length(0, &self));
+                        };
+                        let value = match key {
+                            #(#de_arms)*
+                            Key::Known(_) => return Err(::serde::de::Error::custom("variant index out of range")),
+                            Key::Unknown(key) => #name::#unknown(::client_runtime::encode::unknown_variant(key, map.next_value()?)),
+                        };
+                        ::client_runtime::encode::skip_rest(&mut map)?;
+                        Ok(value)
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+/// A discriminator property names the variant; the variants carry it themselves.
+fn internal_impls(name: &proc_macro2::Ident, one_of: &OneOf, property: &str) -> TokenStream {
+    let unknown = ident(&one_of.unknown);
+    let property = Literal::string(property);
+    let ser_arms = one_of.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+    });
+    let de_arms = one_of.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let wire = Literal::string(&v.wire);
+        let wrap = if v.boxed { quote!(|v| Self::#variant(::std::boxed::Box::new(v))) } else { quote!(Self::#variant) };
+        quote! { ::std::option::Option::Some(#wire) => ::serde_json::from_value(value).map(#wrap), }
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                    Self::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let decoded = match value.get(#property).and_then(::serde_json::Value::as_str) {
+                    #(#de_arms)*
+                    _ => return Ok(Self::#unknown(value)),
+                };
+                decoded.map_err(::serde::de::Error::custom)
+            }
+        }
+    }
+}
+
+/// `fn text(&self) -> Option<&str>` for each string field every variant holds.
+fn accessors(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
+    if one_of.common_str_fields.is_empty() {
+        return TokenStream::new();
+    }
+    let unknown = ident(&one_of.unknown);
+    let methods = one_of.common_str_fields.iter().map(|field| {
+        let method = ident(field);
+        let doc = Literal::string(&format!(
+            " The `{}` every known variant holds; `None` for a variant this client does not know.",
+            unraw(field)
+        ));
+        let arms = one_of.variants.iter().map(|v| {
+            let variant = ident(&v.ident);
+            quote! { Self::#variant(value) => ::std::option::Option::Some(&value.#method), }
+        });
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#arms)*
+                    Self::#unknown(_) => ::std::option::Option::None,
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
+    }
+}

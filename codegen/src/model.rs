@@ -1,0 +1,261 @@
+//! The model: everything emit needs, resolved and named, as plain data.
+//!
+//! `resolve` builds it from the spec; `emit` turns it into tokens. Nothing here
+//! refers back to the spec: every `$ref` is resolved, every name is final and
+//! a valid Rust identifier, every type is known.
+
+/// One API: the client's configuration, its types and its operations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server's URL, or `None` when the spec gives none (the user must set one).
+    pub default_base_url: Option<String>,
+    pub auth: Auth,
+    /// Headers every operation requires: mandatory client configuration.
+    pub client_headers: Vec<ClientHeader>,
+    /// Named types, in a stable order (component schemas first, then inline ones).
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer { description: Option<String> },
+}
+
+/// A header every operation requires, asked for when the client is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientHeader {
+    /// The header's name on the wire.
+    pub wire: String,
+    /// The builder argument's name.
+    pub ident: String,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Vec<Field>),
+    /// A string enum that keeps values it does not know.
+    StringEnum(Vec<EnumValue>),
+    OneOf(OneOf),
+    /// A name for another type (`pub type Messages = Vec<Message>;`).
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire: String,
+    pub ident: String,
+    pub ty: Ty,
+    /// Absent from the JSON is allowed.
+    pub required: bool,
+    /// `null` is allowed.
+    pub nullable: bool,
+    /// Boxed to break a cycle of types.
+    pub boxed: bool,
+    pub doc: Option<String>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn is_option(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    pub ident: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOf {
+    pub tagging: Tagging,
+    pub variants: Vec<Variant>,
+    /// The catch-all variant's name (`Unknown`, or another if a variant took it).
+    pub unknown: String,
+    /// Required string fields every variant holds, offered as accessors.
+    pub common_str_fields: Vec<String>,
+}
+
+/// How the variants of a `oneOf` are told apart on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tagging {
+    /// Each variant is an object with one distinct key: `{"plain_text": {...}}`.
+    External,
+    /// A discriminator property inside the object names the variant.
+    Internal { property: String },
+    /// By trying each variant in turn.
+    Untagged,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub ident: String,
+    /// The key (external) or discriminator value (internal); empty when untagged.
+    pub wire: String,
+    pub ty: Ty,
+    /// Boxed to break a cycle of types.
+    pub boxed: bool,
+    pub doc: Option<String>,
+}
+
+/// A Rust type, as used in a field or signature.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ty {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    /// Any JSON value.
+    Json,
+    Vec(Box<Ty>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<Ty>),
+    /// A type of the `types` module.
+    Named(String),
+}
+
+/// One operation: one method on the client, one request builder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The client method (snake_case).
+    pub ident: String,
+    /// The request builder type.
+    pub builder: String,
+    /// The enum of documented error bodies, `None` when none is documented.
+    pub error_enum: Option<String>,
+    pub method: Method,
+    /// The path template as the spec gives it, for docs.
+    pub path: String,
+    pub path_parts: Vec<PathPart>,
+    pub doc: Option<String>,
+    pub params: Vec<Param>,
+    pub success: Success,
+    pub errors: Vec<ErrorResponse>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into `Operation::params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub wire: String,
+    pub ident: String,
+    pub location: ParamLocation,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    /// The default the server applies, for docs (JSON text).
+    pub default: Option<String>,
+}
+
+/// A numeric bound of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Int(i64),
+    Float(f64),
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    Json(Ty),
+    Bytes,
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    pub status: StatusMatch,
+    /// The variant of the operation's error enum.
+    pub variant: String,
+    pub ty: Ty,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u16),
+    Default,
+}
+
+/// How to walk an operation's pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The builder field holding the cursor (a query parameter's ident).
+    pub cursor_param: String,
+    /// Fields from the page to the next cursor.
+    pub next_cursor: Vec<Step>,
+    /// Fields from the page to its items.
+    pub items: Vec<Step>,
+    pub item_ty: Ty,
+}
+
+/// One field access on the way through a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub ident: String,
+    pub optional: bool,
+}

@@ -1,0 +1,129 @@
+//! `cargo xtask <command>`: see `USAGE`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  gen                                   regenerate generated/ from specs/
+  gen --check                           fail if generated/ differs from what specs/ generate
+  gen --spec FILE --out DIR [--name CRATE]
+                                        generate a client crate from any OpenAPI spec (YAML or
+                                        JSON) into DIR; the crate is named CRATE, or
+                                        <spec stem>-client
+  help                                  show this text";
+
+enum Command {
+    Gen,
+    Check,
+    GenTo {
+        spec: PathBuf,
+        out: PathBuf,
+        name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match parse(&args) {
+        Ok(c) => c,
+        Err(None) => return usage(None),
+        Err(Some(msg)) => return usage(Some(&msg)),
+    };
+    let root = xtask::repo_root();
+    let result = match command {
+        Command::Gen => xtask::write_generated(&root).map(|files| {
+            let specs = xtask::spec_files(&root).map(|s| s.len()).unwrap_or(0);
+            format!("generated {files} files from {specs} specs into generated/")
+        }),
+        Command::Check => {
+            xtask::check_generated(&root).map(|()| "generated/ is up to date".to_string())
+        }
+        Command::GenTo { spec, out, name } => xtask::generate_to(&spec, &out, name.as_deref())
+            .map(|()| format!("generated {} into {}", spec.display(), out.display())),
+    };
+    match result {
+        Ok(msg) => {
+            let _ = writeln!(std::io::stdout(), "{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `Err(None)`: show the usage (help, or no or an unknown command); `Err(Some(_))`: bad arguments.
+fn parse(args: &[String]) -> Result<Command, Option<String>> {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Err(None);
+    };
+    if cmd != "gen" {
+        return match cmd.as_str() {
+            "help" | "-h" | "--help" => Err(None),
+            other => Err(Some(format!("unknown command `{other}`"))),
+        };
+    }
+
+    let mut check = false;
+    let (mut spec, mut out, mut name) = (None, None, None);
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let slot = match flag {
+            "--check" if inline.is_none() => {
+                check = true;
+                continue;
+            }
+            "--spec" => &mut spec,
+            "--out" => &mut out,
+            "--name" => &mut name,
+            "-h" | "--help" => return Err(None),
+            _ => return Err(Some(format!("unexpected argument `{arg}` for `gen`"))),
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => it
+                .next()
+                .cloned()
+                .ok_or_else(|| Some(format!("`{flag}` needs a value")))?,
+        };
+        if value.is_empty() {
+            return Err(Some(format!("`{flag}` needs a non-empty value")));
+        }
+        if slot.replace(value).is_some() {
+            return Err(Some(format!("`{flag}` given twice")));
+        }
+    }
+
+    match (check, spec, out, name) {
+        (false, None, None, None) => Ok(Command::Gen),
+        (true, None, None, None) => Ok(Command::Check),
+        (true, ..) => Err(Some(
+            "`--check` cannot be combined with `--spec`, `--out` or `--name`".into(),
+        )),
+        (false, Some(spec), Some(out), name) => Ok(Command::GenTo {
+            spec: PathBuf::from(spec),
+            out: PathBuf::from(out),
+            name,
+        }),
+        (false, Some(_), None, _) => Err(Some("`--spec` needs `--out DIR`".into())),
+        (false, None, _, _) => Err(Some("`--out` and `--name` need `--spec FILE`".into())),
+    }
+}
+
+fn usage(error: Option<&str>) -> ExitCode {
+    let mut stderr = std::io::stderr();
+    if let Some(e) = error {
+        let _ = writeln!(stderr, "error: {e}\n");
+    }
+    let _ = writeln!(stderr, "{USAGE}");
+    ExitCode::from(2)
+}
