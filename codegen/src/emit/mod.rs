@@ -18,21 +18,42 @@ pub use manifest::{cargo_toml, readme};
 pub use types::types_module;
 
 /// The crate root: docs from the README, the modules, the re-exports.
-pub fn lib_rs(api: &Api) -> TokenStream {
-    let _ = api;
+pub fn lib_rs() -> TokenStream {
+    let items = root_items();
     quote! {
         #![doc = include_str!("../README.md")]
 
         pub mod types;
         mod client;
 
+        #items
+    }
+}
+
+/// The whole crate as one file, for snapshot tests: the root's items with the
+/// `types` and `client` modules inline, and a `main` so it builds as a binary.
+pub fn single_file(api: &Api) -> TokenStream {
+    let items = root_items();
+    let types = types_module(&api.types);
+    let client = client_module(api);
+    quote! {
+        #![deny(warnings)]
+        #items
+        pub mod types { #types }
+        mod client { #client }
+        fn main() {}
+    }
+}
+
+fn root_items() -> TokenStream {
+    quote! {
         pub use client::*;
         pub use ::client_runtime::{ApiError, BuildError, DecodeError, InvalidRequest, NoErrorBody, PaginationError, Response, RetryPolicy};
         /// The runtime this crate is built on, for its `reqwest`, `futures_util` and `chrono`.
         pub use ::client_runtime;
 
-        /// The error of every call. `E` is the operation's documented error bodies
-        /// (e.g. [`Error<ListMessagesError>`]); `Error::Api` carries them.
+        /// The error of every call. `E` holds the error bodies the operation
+        /// documents, one variant per status; `Error::Api` carries them.
         pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
     }
 }

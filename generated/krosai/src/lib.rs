@@ -10,6 +10,6 @@ pub use ::client_runtime::{
 };
 /// The runtime this crate is built on, for its `reqwest`, `futures_util` and `chrono`.
 pub use ::client_runtime;
-/// The error of every call. `E` is the operation's documented error bodies
-/// (e.g. [`Error<ListMessagesError>`]); `Error::Api` carries them.
+/// The error of every call. `E` holds the error bodies the operation
+/// documents, one variant per status; `Error::Api` carries them.
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
