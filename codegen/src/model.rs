@@ -109,7 +109,8 @@ pub struct Variant {
     /// The key (external) or discriminator value (internal); empty when untagged.
     pub wire: String,
     pub ty: Ty,
-    /// Boxed to break a cycle of types.
+    /// Boxed to break a cycle of types, or because it is much larger than
+    /// the enum's other variants.
     pub boxed: bool,
     pub doc: Option<String>,
 }
@@ -127,6 +128,8 @@ pub enum Ty {
     Date,
     /// Any JSON value.
     Json,
+    /// Raw bytes (a non-JSON request body).
+    Bytes,
     Vec(Box<Ty>),
     /// A JSON object with arbitrary keys.
     Map(Box<Ty>),
@@ -149,6 +152,8 @@ pub struct Operation {
     pub path_parts: Vec<PathPart>,
     pub doc: Option<String>,
     pub params: Vec<Param>,
+    /// How the parameter at `ParamLocation::Body`, if any, is encoded.
+    pub body_encoding: Option<BodyEncoding>,
     pub success: Success,
     pub errors: Vec<ErrorResponse>,
     pub pagination: Option<Pagination>,
@@ -193,6 +198,18 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    /// The request body (at most one per operation).
+    Body,
+}
+
+/// How a request body goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Sent as given, with this content type.
+    Bytes(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,6 +247,8 @@ pub struct ErrorResponse {
     /// The variant of the operation's error enum.
     pub variant: String,
     pub ty: Ty,
+    /// Boxed because the body is large (see `resolve::box_large_variants`).
+    pub boxed: bool,
     pub doc: Option<String>,
 }
 

@@ -15,6 +15,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::*;
 use crate::naming::{field_name, type_name, variant_name, UniqueNames};
 
+/// A property's schema, as `openapiv3` holds it.
+type BoxedSchema = ReferenceOr<Box<Schema>>;
+
 /// How deep inline schemas may nest before the spec is refused.
 const MAX_DEPTH: usize = 64;
 
@@ -46,6 +49,8 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     let mut types = r.types;
     types.sort_by(|a, b| a.name.cmp(&b.name));
     mark_boxes(&mut types);
+    let mut operations: Vec<Operation> = operations.into_iter().map(|(op, _)| op).collect();
+    box_large_variants(&mut types, &mut operations);
     fill_common_fields(&mut types);
     Ok(Api {
         title: spec.info.title.clone(),
@@ -55,7 +60,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
         auth,
         client_headers,
         types,
-        operations: operations.into_iter().map(|(op, _)| op).collect(),
+        operations,
     })
 }
 
@@ -406,7 +411,7 @@ impl<'a> Resolver<'a> {
         }
 
         // Every member an object with one distinct required key: externally tagged.
-        let single_keys: Option<Vec<(&String, &ReferenceOr<Box<Schema>>)>> = members
+        let single_keys: Option<Vec<(&String, &BoxedSchema)>> = members
             .iter()
             .map(|m| {
                 let s = self.deref(m)?;
@@ -587,6 +592,11 @@ impl<'a> Resolver<'a> {
             });
         }
 
+        let mut body_encoding = None;
+        if let Some((param, encoding)) = self.request_body(op, &base, pointer, &mut names) {
+            model_params.push(param);
+            body_encoding = Some(encoding);
+        }
         let path_parts = self.path_parts(path, &model_params, pointer);
         let success = self.success(op, &base, pointer);
         let errors = self.errors(op, &base, pointer);
@@ -601,11 +611,66 @@ impl<'a> Resolver<'a> {
             path_parts,
             doc,
             params: model_params,
+            body_encoding,
             success,
             errors,
             pagination: None,
         };
         (operation, op.extensions.get("x-pagination").cloned())
+    }
+
+    /// The request body as a parameter: JSON (typed) first, then a form, then bytes.
+    fn request_body(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        base: &str,
+        pointer: &str,
+        names: &mut UniqueNames,
+    ) -> Option<(Param, BodyEncoding)> {
+        let b_pointer = format!("{pointer}/requestBody");
+        let body = match op.request_body.as_ref()? {
+            ReferenceOr::Item(b) => b,
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|key| self.components()?.request_bodies.get(&unescape(key)))
+                    .and_then(|b| b.as_item());
+                match found {
+                    Some(b) => b,
+                    None => {
+                        self.error(&b_pointer, format!("`$ref: {reference}` points to no request body"), "point it at an entry of `components/requestBodies`");
+                        return None;
+                    }
+                }
+            }
+        };
+        let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let pick = |want: &dyn Fn(&str) -> bool| body.content.iter().find(|(m, _)| want(&essence(m)));
+        let (media_type, media, encoding) = if let Some((m, media)) = pick(&|e| e == "application/json" || e.ends_with("+json")) {
+            (m, media, BodyEncoding::Json)
+        } else if let Some((m, media)) = pick(&|e| e == "application/x-www-form-urlencoded") {
+            (m, media, BodyEncoding::Form)
+        } else {
+            let (m, media) = body.content.first()?;
+            (m, media, BodyEncoding::Bytes(essence(m)))
+        };
+        let ty = match (&encoding, &media.schema) {
+            (BodyEncoding::Bytes(_), _) => Ty::Bytes,
+            (_, Some(schema)) => self.ty(schema, &format!("{base}Body"), &format!("{b_pointer}/content/{}/schema", token(media_type))),
+            (_, None) => Ty::Json,
+        };
+        let param = Param {
+            ident: names.claim("body".into()),
+            wire: "body".into(),
+            location: ParamLocation::Body,
+            ty,
+            required: body.required,
+            doc: body.description.clone().or_else(|| Some(format!("The request body (`{media_type}`)."))),
+            minimum: None,
+            maximum: None,
+            default: None,
+        };
+        Some((param, encoding))
     }
 
     fn parameter(&mut self, param: &'a ReferenceOr<Parameter>, pointer: &str) -> Option<&'a Parameter> {
@@ -726,7 +791,7 @@ impl<'a> Resolver<'a> {
                 Some(schema) => self.ty(schema, &format!("{base}{variant}Body"), &format!("{r_pointer}/content/{}/schema", token(media_type))),
                 None => Ty::Json,
             };
-            errors.push(ErrorResponse { status, variant, ty, doc: Some(response.description.clone()).filter(|d| !d.is_empty()) });
+            errors.push(ErrorResponse { status, variant, ty, boxed: false, doc: Some(response.description.clone()).filter(|d| !d.is_empty()) });
         }
         // Exact codes first, then ranges, then the default, as a `match` needs.
         errors.sort_by_key(|e| e.status);
@@ -947,7 +1012,7 @@ fn primitive_variant_name(ty: &Ty, i: usize) -> String {
         Ty::Date => "Date".into(),
         Ty::Vec(_) => "Array".into(),
         Ty::Map(_) => "Map".into(),
-        Ty::Json | Ty::Named(_) => format!("Variant{i}"),
+        Ty::Json | Ty::Bytes | Ty::Named(_) => format!("Variant{i}"),
     }
 }
 
@@ -1074,6 +1139,97 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     component
+}
+
+/// Enum variants whose payload is estimated above this many bytes are boxed,
+/// so that one large variant does not make every value of the enum large.
+const LARGE_VARIANT: usize = 128;
+
+/// Boxes the large variants of `oneOf` enums and of operations' error enums.
+fn box_large_variants(types: &mut [TypeDef], operations: &mut [Operation]) {
+    let sizes = Sizes::new(types);
+    let marks: Vec<(usize, Vec<bool>)> = types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| match &t.kind {
+            TypeKind::OneOf(o) => Some((i, o.variants.iter().map(|v| !v.boxed && sizes.of(&v.ty) > LARGE_VARIANT).collect())),
+            _ => None,
+        })
+        .collect();
+    for op in operations.iter_mut() {
+        for e in &mut op.errors {
+            e.boxed = sizes.of(&e.ty) > LARGE_VARIANT;
+        }
+    }
+    for (i, marks) in marks {
+        if let TypeKind::OneOf(o) = &mut types[i].kind {
+            for (v, large) in o.variants.iter_mut().zip(marks) {
+                v.boxed |= large;
+            }
+        }
+    }
+}
+
+/// Estimated in-memory sizes of named types (x86-64 layouts of the emitted types).
+struct Sizes {
+    named: HashMap<String, usize>,
+}
+
+impl Sizes {
+    fn new(types: &[TypeDef]) -> Self {
+        let index: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let mut named = HashMap::new();
+        // Iterate to a fixed point instead of recursing: cycles are boxed already,
+        // and a type not yet sized counts as a pointer.
+        for _ in 0..8 {
+            let mut changed = false;
+            for t in types {
+                let size = Self::def_size(t, &named, &index);
+                if named.insert(t.name.clone(), size) != Some(size) {
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Sizes { named }
+    }
+
+    fn def_size(t: &TypeDef, named: &HashMap<String, usize>, index: &HashMap<&str, &TypeDef>) -> usize {
+        let of = |ty: &Ty| Self::ty_size(ty, named);
+        match &t.kind {
+            TypeKind::Struct(fields) => fields
+                .iter()
+                .map(|f| {
+                    let inner = if f.boxed { 8 } else { of(&f.ty) };
+                    if f.is_option() { inner + 8 } else { inner }
+                })
+                .sum(),
+            TypeKind::StringEnum(_) => 24,
+            TypeKind::OneOf(o) => o.variants.iter().map(|v| if v.boxed { 8 } else { of(&v.ty) }).max().unwrap_or(0).max(32) + 8,
+            TypeKind::Alias(ty) => {
+                let _ = index;
+                of(ty)
+            }
+        }
+    }
+
+    fn ty_size(ty: &Ty, named: &HashMap<String, usize>) -> usize {
+        match ty {
+            Ty::Bool => 1,
+            Ty::I32 | Ty::F32 | Ty::Date => 4,
+            Ty::I64 | Ty::F64 => 8,
+            Ty::DateTime => 12,
+            Ty::String | Ty::Vec(_) | Ty::Map(_) | Ty::Bytes => 24,
+            Ty::Json => 32,
+            Ty::Named(n) => named.get(n).copied().unwrap_or(8),
+        }
+    }
+
+    fn of(&self, ty: &Ty) -> usize {
+        Self::ty_size(ty, &self.named)
+    }
 }
 
 /// For each `oneOf`, the required string fields all its variants share (`text`).

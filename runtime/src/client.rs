@@ -302,7 +302,7 @@ impl HttpClient {
             let wait = match &outcome {
                 Ok(raw) if is_retryable_status(raw.status) => retry_after(&raw.headers),
                 Err(Failure::Timeout(_)) => None,
-                Err(Failure::Transport(e)) if e.is_connect() || e.is_request() || e.is_body() => None,
+                Err(Failure::Transport(e)) if is_transient(e) => None,
                 _ => return outcome,
             };
             if !retry_allowed || retries >= max_retries {
@@ -352,15 +352,27 @@ impl HttpClient {
     }
 }
 
+/// Whether a transport error may pass on a second try: a refused or reset
+/// connection, or a body cut off mid-way. (reqwest reports a failed body read
+/// as a decode error; this runtime decodes JSON itself, so on this path
+/// `is_decode` only ever means the bytes did not all arrive.)
+pub(crate) fn is_transient(e: &reqwest::Error) -> bool {
+    e.is_connect() || e.is_request() || e.is_body() || e.is_decode()
+}
+
 /// Decodes a JSON body; on failure, decodes again to say where it failed.
 fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, DecodeError> {
     // The fast path pays nothing for error reporting; the slow one runs only on failure.
     serde_json::from_slice(body).map_err(|first| {
         let mut de = serde_json::Deserializer::from_slice(body);
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        let (mut path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Err(e) => (e.path().to_string(), e.into_inner().to_string()),
             Ok(_) => (String::new(), first.to_string()),
         };
+        // serde reports a missing field at its parent: name the field in the path too.
+        if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+            path = if path.is_empty() || path == "." { field.to_owned() } else { format!("{path}.{field}") };
+        }
         DecodeError { status, path, message, excerpt: excerpt(body) }
     })
 }

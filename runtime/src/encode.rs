@@ -228,3 +228,32 @@ mod value_tests {
         assert_eq!(unknown_variant("k".into(), serde_json::json!(1)), serde_json::json!({"k": 1}));
     }
 }
+
+/// Encodes a JSON request body.
+pub fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<crate::Body, InvalidRequest> {
+    serde_json::to_vec(value)
+        .map(crate::Body::Json)
+        .map_err(|e| InvalidRequest::new("body", format!("cannot be encoded as JSON: {e}")))
+}
+
+/// Encodes an `application/x-www-form-urlencoded` request body.
+pub fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<crate::Body, InvalidRequest> {
+    serde_urlencoded::to_string(value)
+        .map(crate::Body::Form)
+        .map_err(|e| InvalidRequest::new("body", format!("cannot be encoded as a form: {e}")))
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::*;
+
+    #[test]
+    fn bodies_encode_or_say_why_not() {
+        let json = json_body(&serde_json::json!({"a": 1})).unwrap();
+        assert!(matches!(json, crate::Body::Json(ref b) if b == br#"{"a":1}"#));
+        let form = form_body(&[("to", "+1 555"), ("body", "hi&bye")]).unwrap();
+        assert!(matches!(form, crate::Body::Form(ref f) if f == "to=%2B1+555&body=hi%26bye"));
+        let nested = form_body(&serde_json::json!({"a": {"b": 1}})).unwrap_err();
+        assert!(nested.to_string().contains("form"), "{nested}");
+    }
+}

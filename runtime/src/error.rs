@@ -42,7 +42,7 @@ impl<E> Error<E> {
     /// Whether trying the same request again later may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(e) => e.is_connect() || e.is_request() || e.is_body(),
+            Error::Transport(e) => crate::client::is_transient(e),
             Error::Timeout(_) => true,
             Error::Api(e) => crate::retry::is_retryable_status(e.status),
             Error::InvalidRequest(_) | Error::Decode(_) | Error::Pagination(_) => false,
@@ -71,7 +71,12 @@ impl<E> fmt::Display for Error<E> {
         match self {
             Error::InvalidRequest(e) => write!(f, "request not sent: {e}"),
             Error::Transport(e) => {
-                write!(f, "transport error: {e}")?;
+                if e.is_decode() {
+                    // reqwest's words ("error decoding response body") would suggest bad JSON.
+                    write!(f, "transport error: reading the response body failed")?;
+                } else {
+                    write!(f, "transport error: {e}")?;
+                }
                 let mut source = std::error::Error::source(e);
                 while let Some(s) = source {
                     write!(f, ": {s}")?;

@@ -67,8 +67,11 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     type Page = (Vec<u32>, Option<String>);
+    /// The cursors each fetch was called with.
+    type Log = Arc<Mutex<Vec<Option<String>>>>;
+    type Fetched = std::future::Ready<Result<Page, Error<NoErrorBody>>>;
 
-    fn server(pages: Vec<Page>) -> (Arc<Mutex<Vec<Option<String>>>>, impl FnMut(Option<String>) -> std::future::Ready<Result<Page, Error<NoErrorBody>>>) {
+    fn server(pages: Vec<Page>) -> (Log, impl FnMut(Option<String>) -> Fetched) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let seen = log.clone();
         let mut pages = pages.into_iter();

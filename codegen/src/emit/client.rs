@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, ty_tokens};
-use crate::model::{Api, Auth, Bound, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
+use crate::model::{Api, Auth, BodyEncoding, Bound, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
 
 pub fn client_module(api: &Api) -> TokenStream {
     let client = client_struct(api);
@@ -263,8 +263,27 @@ fn request_fn(op: &Operation) -> TokenStream {
         let name = ident(&p.ident);
         let wire = Literal::string(&p.wire);
         let check = range_check(p, quote!(*value));
-        let push = match p.location {
-            ParamLocation::Query => quote!(::client_runtime::encode::push_query(&mut request.query, #wire, value);),
+        let push = match (p.location, &op.body_encoding) {
+            (ParamLocation::Query, _) => quote!(::client_runtime::encode::push_query(&mut request.query, #wire, value);),
+            (ParamLocation::Body, Some(BodyEncoding::Json)) => {
+                quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?);)
+            }
+            (ParamLocation::Body, Some(BodyEncoding::Form)) => {
+                quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::form_body(value)?);)
+            }
+            (ParamLocation::Body, _) => {
+                let content_type = match &op.body_encoding {
+                    Some(BodyEncoding::Bytes(ct)) => ct.as_str(),
+                    _ => "application/octet-stream",
+                };
+                let content_type = Literal::string(content_type);
+                quote! {
+                    request.body = ::std::option::Option::Some(::client_runtime::Body::Bytes {
+                        content_type: #content_type.into(),
+                        data: value.clone(),
+                    });
+                }
+            }
             _ => quote!(request.headers.push((#wire, ::client_runtime::encode::to_text(value)));),
         };
         if p.required {
@@ -393,7 +412,10 @@ fn error_enum(op: &Operation) -> TokenStream {
     let doc = Literal::string(&format!(" The error bodies documented for [`Client::{}`], by status.", super::unraw(&op.ident)));
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
-        let ty = ty_tokens(&e.ty, true);
+        let mut ty = ty_tokens(&e.ty, true);
+        if e.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
         let status = Literal::string(&format!(" Status {}.", status_text(e.status)));
         let doc = doc_attrs(e.doc.as_deref());
         quote! { #[doc = #status] #doc #variant(#ty), }
@@ -411,9 +433,27 @@ fn error_enum(op: &Operation) -> TokenStream {
             }
             StatusMatch::Default => quote!(_),
         };
-        quote! { #pattern => ::std::option::Option::Some(::serde_json::from_slice(body).map(Self::#variant)), }
+        let wrap = if e.boxed { quote!(|b| Self::#variant(::std::boxed::Box::new(b))) } else { quote!(Self::#variant) };
+        quote! { #pattern => ::std::option::Option::Some(::serde_json::from_slice(body).map(#wrap)), }
     });
     let fallback = (!op.errors.iter().any(|e| e.status == StatusMatch::Default)).then(|| quote!(_ => ::std::option::Option::None,));
+    let decode = match op.errors.as_slice() {
+        // Only a default: every status decodes the same way.
+        [only] if only.status == StatusMatch::Default => {
+            let variant = ident(&only.variant);
+            let wrap = if only.boxed { quote!(|b| Self::#variant(::std::boxed::Box::new(b))) } else { quote!(Self::#variant) };
+            quote! {
+                let _ = status;
+                ::std::option::Option::Some(::serde_json::from_slice(body).map(#wrap))
+            }
+        }
+        _ => quote! {
+            match status.as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        },
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -423,10 +463,7 @@ fn error_enum(op: &Operation) -> TokenStream {
 
         impl ::client_runtime::ErrorBody for #name {
             fn decode(status: ::client_runtime::StatusCode, body: &[u8]) -> ::std::option::Option<::std::result::Result<Self, ::serde_json::Error>> {
-                match status.as_u16() {
-                    #(#arms)*
-                    #fallback
-                }
+                #decode
             }
         }
     }

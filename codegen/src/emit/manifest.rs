@@ -157,7 +157,8 @@ fn example_args(op: &Operation) -> Option<String> {
             (Ty::String, _) => Some(format!("\"{}\"", placeholder(&p.ident))),
             (Ty::I32 | Ty::I64, _) => Some("1".into()),
             (Ty::F32 | Ty::F64, _) => Some("1.0".into()),
-            (Ty::Bool, ParamLocation::Query | ParamLocation::Header | ParamLocation::Path) => Some("true".into()),
+            (Ty::Bool, _) => Some("true".into()),
+            (_, ParamLocation::Body) => None,
             _ => None,
         })
         .collect();

@@ -83,6 +83,7 @@ pub(crate) fn ty_tokens(ty: &Ty, qualified: bool) -> TokenStream {
         Ty::DateTime => quote!(::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>),
         Ty::Date => quote!(::client_runtime::chrono::NaiveDate),
         Ty::Json => quote!(::serde_json::Value),
+        Ty::Bytes => quote!(::std::vec::Vec<u8>),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, qualified);
             quote!(::std::vec::Vec<#inner>)
