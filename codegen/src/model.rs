@@ -74,6 +74,13 @@ impl Field {
     pub fn is_option(&self) -> bool {
         !self.required || self.nullable
     }
+
+    /// Whether the Rust field is an `Option<Option<_>>`: it may be absent
+    /// (outer `None`) or `null` (`Some(None)`), and the two mean different
+    /// things to a server (in a PATCH, "leave as is" and "clear").
+    pub fn is_double_option(&self) -> bool {
+        !self.required && self.nullable
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,4 +284,6 @@ pub struct Pagination {
 pub struct Step {
     pub ident: String,
     pub optional: bool,
+    /// `Option<Option<_>>`: optional and nullable.
+    pub double: bool,
 }

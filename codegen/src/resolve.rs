@@ -516,7 +516,7 @@ impl<'a> Resolver<'a> {
             for (method, op) in item.iter() {
                 let pointer = format!("{pointer}/{method}");
                 let ident = method_names.claim(field_name(&op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"))));
-                let base = type_name(&ident);
+                let base = type_name(ident.trim_start_matches("r#"));
                 let builder = root_names.claim(format!("{base}Request"));
                 let op = self.operation(OperationCtx { path, method, item, op, ident, base, builder, pointer: &pointer }, auth_header, &mut root_names);
                 out.push(op);
@@ -889,7 +889,7 @@ impl<'a> Resolver<'a> {
             let Ty::Named(name) = self.unalias(&ty) else { return None };
             let TypeKind::Struct(fields) = &self.types[*self.index.get(&name)?].kind else { return None };
             let field = fields.iter().find(|f| f.wire == part)?;
-            steps.push(Step { ident: field.ident.clone(), optional: field.is_option() });
+            steps.push(Step { ident: field.ident.clone(), optional: field.is_option(), double: field.is_double_option() });
             ty = field.ty.clone();
         }
         Some((steps, self.unalias(&ty)))
@@ -1203,7 +1203,11 @@ impl Sizes {
                 .iter()
                 .map(|f| {
                     let inner = if f.boxed { 8 } else { of(&f.ty) };
-                    if f.is_option() { inner + 8 } else { inner }
+                    match (f.is_double_option(), f.is_option()) {
+                        (true, _) => inner + 16,
+                        (false, true) => inner + 8,
+                        (false, false) => inner,
+                    }
                 })
                 .sum(),
             TypeKind::StringEnum(_) => 24,

@@ -257,3 +257,39 @@ mod body_tests {
         assert!(nested.to_string().contains("form"), "{nested}");
     }
 }
+
+/// Serde adapter for optional-and-nullable fields, `Option<Option<T>>`:
+/// absent is `None` (with `#[serde(default)]`), `null` is `Some(None)`, a
+/// value is `Some(Some(v))`; each serialises back the way it came.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        struct Meta {
+            #[serde(default, skip_serializing_if = "Option::is_none", with = "super")]
+            next: Option<Option<String>>,
+        }
+
+        #[test]
+        fn absent_null_and_value_each_round_trip() {
+            for (json, value) in [("{}", None), (r#"{"next":null}"#, Some(None)), (r#"{"next":"c"}"#, Some(Some("c".to_owned())))] {
+                let decoded: Meta = serde_json::from_str(json).unwrap();
+                assert_eq!(decoded, Meta { next: value });
+                assert_eq!(serde_json::to_string(&decoded).unwrap(), json);
+            }
+        }
+    }
+}

@@ -208,7 +208,7 @@ async fn pages_yield_each_page_with_its_metadata() {
         client.list_conversation_messages(CONV).limit(2).pages().try_collect().await.unwrap();
     assert_eq!(pages.len(), 3);
     let next: Vec<Option<&str>> =
-        pages.iter().map(|p| p.metadata.as_ref().and_then(|m| m.next_cursor.as_deref())).collect();
+        pages.iter().map(|p| p.metadata.as_ref().and_then(|m| m.next_cursor.as_ref()?.as_deref())).collect();
     assert_eq!(next, [Some(C2), Some(C3), None]);
     let sizes: Vec<usize> = pages.iter().map(|p| p.messages.len()).collect();
     assert_eq!(sizes, [2, 1, 0]);

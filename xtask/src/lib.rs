@@ -12,6 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 mod check;
+pub mod corpus;
 mod paths;
 mod swap;
 

@@ -14,6 +14,9 @@ commands:
                                         generate a client crate from any OpenAPI spec (YAML or
                                         JSON) into DIR; the crate is named CRATE, or
                                         <spec stem>-client
+  corpus [--only TEXT]                  generate and `cargo check` a crate for every spec in
+                                        ../shared/corpus (or those whose name contains TEXT);
+                                        one line per spec
   help                                  show this text";
 
 enum Command {
@@ -23,6 +26,9 @@ enum Command {
         spec: PathBuf,
         out: PathBuf,
         name: Option<String>,
+    },
+    Corpus {
+        only: Option<String>,
     },
 }
 
@@ -44,6 +50,17 @@ fn main() -> ExitCode {
         }
         Command::GenTo { spec, out, name } => xtask::generate_to(&spec, &out, name.as_deref())
             .map(|()| format!("generated {} into {}", spec.display(), out.display())),
+        Command::Corpus { only } => {
+            let corpus = root.join("..").join("shared").join("corpus");
+            xtask::corpus::run(&root, &corpus, only.as_deref()).and_then(|rows| {
+                let table = xtask::corpus::table(&rows);
+                if rows.iter().all(|r| r.generated && r.compiled && r.warnings == 0) {
+                    Ok(table)
+                } else {
+                    Err(format!("not every corpus spec generates and compiles cleanly:\n{table}"))
+                }
+            })
+        }
     };
     match result {
         Ok(msg) => {
@@ -62,6 +79,13 @@ fn parse(args: &[String]) -> Result<Command, Option<String>> {
     let Some((cmd, rest)) = args.split_first() else {
         return Err(None);
     };
+    if cmd == "corpus" {
+        return match rest {
+            [] => Ok(Command::Corpus { only: None }),
+            [flag, value] if flag == "--only" => Ok(Command::Corpus { only: Some(value.clone()) }),
+            _ => Err(Some("usage: cargo xtask corpus [--only TEXT]".into())),
+        };
+    }
     if cmd != "gen" {
         return match cmd.as_str() {
             "help" | "-h" | "--help" => Err(None),

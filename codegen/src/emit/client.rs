@@ -102,15 +102,18 @@ fn client_method(op: &Operation) -> TokenStream {
     });
     let inits = op.params.iter().map(|p| {
         let name = ident(&p.ident);
-        if p.required {
+        if p.required && takes_exact(&p.ty) {
+            quote!(#name)
+        } else if p.required {
             quote!(#name: #name.into())
         } else {
             quote!(#name: ::std::option::Option::None)
         }
     });
+    let separator = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #doc
-        ///
+        #separator
         #[doc = #route]
         pub fn #method(&self, #(#args),*) -> #builder<'_> {
             #builder {
@@ -122,15 +125,22 @@ fn client_method(op: &Operation) -> TokenStream {
     }
 }
 
-/// Strings are taken as `impl Into<String>`, everything else as itself.
+/// Strings are taken as `impl Into<String>`; numbers and booleans as
+/// themselves (so `limit(true)` does not compile); other types as `impl Into<T>`.
 fn arg_ty(ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(impl ::std::convert::Into<::std::string::String>),
+        ty if takes_exact(ty) => ty_tokens(ty, true),
         other => {
             let ty = ty_tokens(other, true);
             quote!(impl ::std::convert::Into<#ty>)
         }
     }
+}
+
+/// Whether an argument of this type is taken as itself rather than `impl Into<_>`.
+fn takes_exact(ty: &Ty) -> bool {
+    matches!(ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64)
 }
 
 fn operation(op: &Operation) -> TokenStream {
@@ -210,18 +220,14 @@ fn operation(op: &Operation) -> TokenStream {
 fn setter(p: &Param) -> TokenStream {
     let name = ident(&p.ident);
     let ty = arg_ty(&p.ty);
-    let mut doc = p.doc.clone().unwrap_or_default();
-    if let Some(range) = range_text(p) {
-        doc.push_str(&format!("\n\n{range}"));
-    }
-    if let Some(default) = &p.default {
-        doc.push_str(&format!("\n\nThe server's default: `{}`.", default.replace('`', "'")));
-    }
-    let doc = doc_attrs(Some(&doc).filter(|d| !d.is_empty()).map(String::as_str));
+    let default = p.default.as_ref().map(|d| format!("The server's default: `{}`.", d.replace('`', "'")));
+    let parts: Vec<String> = [p.doc.clone(), range_text(p), default].into_iter().flatten().collect();
+    let doc = doc_attrs(Some(parts.join("\n\n")).filter(|d| !d.is_empty()).as_deref());
+    let value = if takes_exact(&p.ty) { quote!(value) } else { quote!(value.into()) };
     quote! {
         #doc
         pub fn #name(mut self, value: #ty) -> Self {
-            self.#name = ::std::option::Option::Some(value.into());
+            self.#name = ::std::option::Option::Some(#value);
             self
         }
     }
@@ -256,7 +262,11 @@ fn request_fn(op: &Operation) -> TokenStream {
                 Ty::String => quote!(&self.#name),
                 _ => quote!(&::client_runtime::encode::to_text(&self.#name)),
             };
-            quote!(path.push_str(&::client_runtime::encode::path_segment(#wire, #text)?);)
+            let check = range_check(p, quote!(self.#name));
+            quote! {
+                #check
+                path.push_str(&::client_runtime::encode::path_segment(#wire, #text)?);
+            }
         }
     });
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
@@ -355,11 +365,13 @@ fn pagination(p: &Pagination, page_ty: &TokenStream, err_ty: &TokenStream) -> To
     let last = p.next_cursor.len().saturating_sub(1);
     for (i, step) in p.next_cursor.iter().enumerate() {
         let f = ident(&step.ident);
-        next = match (i == last, step.optional) {
-            (false, true) => quote!(#next.#f.as_ref()?),
-            (false, false) => quote!(#next.#f),
-            (true, true) => quote!(#next.#f.as_deref()),
-            (true, false) => quote!(::std::option::Option::Some(#next.#f.as_str())),
+        next = match (i == last, step.double, step.optional) {
+            (false, true, _) => quote!(#next.#f.as_ref()?.as_ref()?),
+            (false, false, true) => quote!(#next.#f.as_ref()?),
+            (false, false, false) => quote!(#next.#f),
+            (true, true, _) => quote!(#next.#f.as_ref()?.as_deref()),
+            (true, false, true) => quote!(#next.#f.as_deref()),
+            (true, false, false) => quote!(::std::option::Option::Some(#next.#f.as_str())),
         };
     }
 
@@ -368,7 +380,11 @@ fn pagination(p: &Pagination, page_ty: &TokenStream, err_ty: &TokenStream) -> To
     let any_optional = p.items.iter().any(|s| s.optional);
     for step in &p.items {
         let f = ident(&step.ident);
-        items = if step.optional { quote!(#items.#f?) } else { quote!(#items.#f) };
+        items = match (step.double, step.optional) {
+            (true, _) => quote!(#items.#f??),
+            (false, true) => quote!(#items.#f?),
+            (false, false) => quote!(#items.#f),
+        };
     }
     let items_body = if any_optional {
         quote!((move || ::std::option::Option::Some(#items))().unwrap_or_default())

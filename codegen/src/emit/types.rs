@@ -39,11 +39,24 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) ->
         if f.is_option() {
             ty = quote!(::std::option::Option<#ty>);
         }
+        if f.is_double_option() {
+            ty = quote!(::std::option::Option<#ty>);
+        }
         let rename = (unraw(&f.ident) != f.wire).then(|| {
             let wire = Literal::string(&f.wire);
             quote!(#[serde(rename = #wire)])
         });
-        let optional = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+        let optional = match (f.required, f.nullable) {
+            (true, _) => None,
+            (false, false) => Some(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])),
+            (false, true) => Some(quote! {
+                #[serde(
+                    default,
+                    skip_serializing_if = "::std::option::Option::is_none",
+                    with = "::client_runtime::encode::double_option"
+                )]
+            }),
+        };
         quote! { #doc #rename #optional pub #field: #ty, }
     });
     quote! {
@@ -56,7 +69,8 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) ->
 fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     let variants = values.iter().map(|v| {
         let variant = ident(&v.ident);
-        let doc = Literal::string(&format!(" `{}`", v.wire.replace('`', "'")));
+        let shown = super::sanitize_doc(&v.wire).replace('`', "'").replace('\n', " ");
+        let doc = Literal::string(&if shown.is_empty() { " The empty string.".to_owned() } else { format!(" `{shown}`") });
         quote! { #[doc = #doc] #variant, }
     });
     let to_wire = values.iter().map(|v| {

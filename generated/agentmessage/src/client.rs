@@ -79,8 +79,8 @@ impl<'a> ListConversationMessagesRequest<'a> {
     /// Must be between 1 and 200 (checked before sending).
     ///
     /// The server's default: `50`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
         self
     }
     /// Replaces the client's timeout for this request.

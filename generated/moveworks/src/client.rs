@@ -75,8 +75,8 @@ impl<'a> ListConversationMessagesRequest<'a> {
     /// Must be between 1 and 100 (checked before sending).
     ///
     /// The server's default: `20`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
         self
     }
     /// Replaces the client's timeout for this request.
@@ -156,7 +156,7 @@ impl<'a> ListConversationMessagesRequest<'a> {
         fn next_cursor(
             page: &crate::types::ListConversationMessagesResponse,
         ) -> ::std::option::Option<&str> {
-            page.metadata.as_ref()?.next_cursor.as_deref()
+            page.metadata.as_ref()?.next_cursor.as_ref()?.as_deref()
         }
         let first = self.cursor.clone();
         ::client_runtime::paginate::pages(

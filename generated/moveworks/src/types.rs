@@ -367,8 +367,12 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Metadata {
     /// Opaque cursor for next page (null if no more results)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_cursor: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "::client_runtime::encode::double_option"
+    )]
+    pub next_cursor: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 /// Error response for resource not found
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

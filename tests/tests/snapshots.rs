@@ -1,0 +1,651 @@
+//! Snapshot tests of the generator.
+//!
+//! Each `tests/fixtures/<name>.yaml` is a small spec exercising one feature. Its
+//! test generates the whole crate as one file with
+//! [`codegen::generate_single_file`] and compares it with
+//! `tests/snapshots/<name>.rs` (which `tests/compile.rs` also builds, so every
+//! snapshot is known to compile without warnings). A difference fails with a
+//! unified diff; `UPDATE_SNAPSHOTS=1` writes the new output instead.
+//!
+//! Besides equality, each test asserts the behaviour users rely on, so that an
+//! accepted snapshot cannot silently lose it.
+//!
+//! A fixture that makes the generator emit code that does not compile is kept
+//! (never weakened) and marked `@pending` in `fixtures!`: its test is ignored
+//! with the bug, and its snapshot waits in `tests/snapshots-pending`, out of the
+//! compile test's reach. Bugs found this way that do not break the build are
+//! ignored tests at the end of this file. Run them, and update the pending
+//! snapshots, with `-- --include-ignored`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The command that accepts new snapshots; also the command named in their headers.
+const COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test -p client-tests --test snapshots";
+
+/// Where snapshots of fixtures that expose a generator bug wait, out of the
+/// compile test's reach, until the bug is fixed.
+const PENDING_DIR: &str = "tests/snapshots-pending";
+const SNAPSHOT_DIR: &str = "tests/snapshots";
+const FIXTURE_DIR: &str = "tests/fixtures";
+
+/// The workspace root: the directories above are named from there, as in messages
+/// and in the generated files' headers.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the test crate lives in the workspace")
+}
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1")
+}
+
+/// Generates fixture `name`, checks it against its snapshot in `tests/snapshots`
+/// (or writes it under `UPDATE_SNAPSHOTS=1`), and returns the generated text.
+fn check(name: &str) -> String {
+    check_in(name, SNAPSHOT_DIR)
+}
+
+/// As [`check`], for a fixture whose snapshot lives in `tests/snapshots-pending`.
+#[allow(dead_code)] // unused while no fixture is pending
+fn check_pending(name: &str) -> String {
+    check_in(name, PENDING_DIR)
+}
+
+fn check_in(name: &str, dir: &str) -> String {
+    let fixture = format!("{FIXTURE_DIR}/{name}.yaml");
+    let snapshot = format!("{dir}/{name}.rs");
+    let text = fs::read_to_string(root().join(&fixture)).unwrap_or_else(|e| panic!("reading {fixture}: {e}"));
+    let generated = match codegen::generate_single_file(&fixture, &text, COMMAND) {
+        Ok(generated) => generated,
+        Err(diagnostics) => panic!("the generator refused {fixture}:\n{diagnostics}"),
+    };
+    let path = root().join(&snapshot);
+    let existing = fs::read_to_string(&path).ok();
+    if updating() {
+        if existing.as_deref() != Some(generated.as_str()) {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, &generated).unwrap_or_else(|e| panic!("writing {snapshot}: {e}"));
+        }
+    } else if let Err(message) = compare(existing.as_deref(), &generated, &snapshot, &fixture) {
+        panic!("{message}");
+    }
+    generated
+}
+
+/// `Ok` when the snapshot matches; otherwise the message to fail with: a unified
+/// diff from the snapshot to the new output, and how to accept it.
+fn compare(snapshot: Option<&str>, generated: &str, snapshot_name: &str, fixture_name: &str) -> Result<(), String> {
+    let accept = format!("run `{COMMAND}` to accept");
+    match snapshot {
+        Some(expected) if expected == generated => Ok(()),
+        Some(expected) => {
+            let diff = similar::TextDiff::from_lines(expected, generated)
+                .unified_diff()
+                .context_radius(3)
+                .header(snapshot_name, &format!("generated from {fixture_name}"))
+                .to_string();
+            Err(format!("{snapshot_name} differs from what the generator now emits for {fixture_name}:\n{diff}\n{accept}"))
+        }
+        None => Err(format!("{snapshot_name} does not exist yet (fixture {fixture_name}); {accept}")),
+    }
+}
+
+// ---- assertion helpers ---------------------------------------------------
+
+/// `s` with whitespace normalised so assertions do not depend on prettyplease's
+/// line breaking: runs of whitespace become one space, none is kept next to
+/// brackets or before a comma or dot, and a trailing comma before a closing
+/// bracket goes.
+fn squash(s: &str) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut out = words.join(" ");
+    for (from, to) in [("< ", "<"), (" >", ">"), ("( ", "("), (" )", ")"), ("[ ", "["), (" ]", "]"), (" ,", ","), (" .", "."), (",>", ">"), (",)", ")"), (",]", "]")] {
+        while out.contains(from) {
+            out = out.replace(from, to);
+        }
+    }
+    out
+}
+
+/// Asserts that `s` contains `needle`, both compared after [`squash`].
+#[track_caller]
+fn assert_has(s: &str, needle: &str) {
+    assert!(squash(s).contains(&squash(needle)), "the generated code should contain\n  {needle}\nbut does not in:\n{s}");
+}
+
+#[track_caller]
+fn assert_lacks(s: &str, needle: &str) {
+    assert!(!squash(s).contains(&squash(needle)), "the generated code should not contain\n  {needle}\nbut does in:\n{s}");
+}
+
+/// Asserts that the `needles` occur in `s` in this order.
+#[track_caller]
+fn assert_in_order(s: &str, needles: &[&str]) {
+    let s = squash(s);
+    let mut from = 0;
+    for needle in needles {
+        let needle = squash(needle);
+        match s[from..].find(&needle) {
+            Some(at) => from += at + needle.len(),
+            None => panic!("`{needle}` should follow {needles:?}'s earlier entries, in:\n{s}"),
+        }
+    }
+}
+
+/// The item whose first line starts with `header` (after indentation), up to its
+/// closing brace at the same indentation.
+#[track_caller]
+fn item<'s>(s: &'s str, header: &str) -> &'s str {
+    let mut offset = 0;
+    let mut start = None;
+    for line in s.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        match start {
+            None if trimmed.starts_with(header) => {
+                let indent = line.len() - trimmed.len();
+                let t = trimmed.trim_end();
+                if !t.ends_with('{') && (t.ends_with('}') || t.ends_with(';')) {
+                    return &s[offset..offset + line.len()];
+                }
+                start = Some((offset, indent));
+            }
+            Some((begin, indent)) => {
+                let t = line.trim_end();
+                if t.len() > indent && line[..indent].trim().is_empty() && matches!(&t[indent..], "}" | "};") {
+                    return &s[begin..offset + line.len()];
+                }
+            }
+            None => {}
+        }
+        offset += line.len();
+    }
+    panic!("no complete item starting with `{header}` in the generated code");
+}
+
+/// The declaration of field `name` (`pub name: Type,`) in `block`, with the
+/// attributes and docs above it, squashed.
+#[track_caller]
+fn field(block: &str, name: &str) -> String {
+    let lines: Vec<&str> = block.lines().collect();
+    let prefix = format!("pub {name}:");
+    let at = lines.iter().position(|l| l.trim_start().starts_with(&prefix)).unwrap_or_else(|| panic!("no field `{name}` in:\n{block}"));
+    let mut first = at;
+    while first > 0 && {
+        let prev = lines[first - 1].trim_start();
+        prev.starts_with("#[") || prev.starts_with("///")
+    } {
+        first -= 1;
+    }
+    // Up to the comma that ends the declaration, not one inside its type.
+    let mut depth = 0i32;
+    let mut last = at;
+    loop {
+        let line = lines[last].trim_end();
+        depth += line.matches(['<', '(']).count() as i32 - line.matches(['>', ')']).count() as i32;
+        if depth == 0 && line.ends_with(',') {
+            break;
+        }
+        last += 1;
+    }
+    squash(&lines[first..=last].join("\n"))
+}
+
+/// Whether a line of the generated code is a comment (doc or plain).
+fn is_comment(line: &str) -> bool {
+    line.trim_start().starts_with("//")
+}
+
+/// What users of a spec with hostile prose rely on: its text reaches the code
+/// only as doc comments (or escaped string literals), and no code block in it
+/// can become a doctest.
+#[track_caller]
+fn assert_docs_confined(s: &str) {
+    let mains: Vec<&str> = s.lines().filter(|l| !is_comment(l) && l.contains("fn main")).collect();
+    assert_eq!(mains, ["fn main() {}"], "the only `fn main` outside comments is the snapshot's own");
+    for line in s.lines() {
+        if line.contains("process::exit") {
+            assert!(is_comment(line), "spec text outside a comment: {line}");
+        }
+        if line.contains("*/") || line.contains("\"#]") {
+            // Outside comments only as the escaped string literals of enum values.
+            assert!(
+                is_comment(line) || line.contains("\"*/\"") || line.contains(r##""\"#]""##),
+                "spec text outside a comment or string literal: {line}"
+            );
+        }
+    }
+    // Fenced blocks are all `text` (never compiled); an indented block loses its
+    // indentation; an unbalanced fence is closed.
+    let mut open = false;
+    for line in s.lines().map(str::trim_start).filter(|l| l.starts_with("///")) {
+        let doc = line.trim_start_matches('/');
+        let text = doc.trim_start();
+        if text.starts_with("```") || text.starts_with("~~~") {
+            assert_eq!(text, if open { "```" } else { "```text" }, "fence in docs: {line}");
+            open = !open;
+        }
+        assert!(!doc.starts_with("     "), "an indented (doctest) code block in docs: {line}");
+    }
+    assert!(!open, "a fenced block in the docs is never closed");
+}
+
+// ---- the fixtures ----------------------------------------------------------
+
+/// Declares one test per fixture and the table of them all. `@pending` marks a
+/// fixture that exposes a generator bug: its snapshot lives in
+/// `tests/snapshots-pending`, out of the compile test's reach, and its test is
+/// `#[ignore]`d with the bug (run it with `--include-ignored`, also to update
+/// its snapshot).
+macro_rules! fixtures {
+    ($($(#[$meta:meta])* $(@$pending:ident)? fn $name:ident($s:ident) $body:block)*) => {
+        /// Every fixture with a test: (name, whether its snapshot is pending).
+        const FIXTURES: &[(&str, bool)] = &[$((stringify!($name), fixtures!(@pending $($pending)?))),*];
+        $(
+            #[test]
+            $(#[$meta])*
+            fn $name() {
+                let $s = if fixtures!(@pending $($pending)?) { check_pending(stringify!($name)) } else { check(stringify!($name)) };
+                let $s: &str = &$s;
+                $body
+            }
+        )*
+    };
+    (@pending pending) => { true };
+    (@pending) => { false };
+}
+
+fixtures! {
+    fn oneof_external(s) {
+        let content = item(s, "pub enum Content {");
+        assert_in_order(content, &[
+            "PlainText(PlainText),",
+            "MarkdownText(MarkdownText),",
+            "Html(ContentHtml),",
+            "/// A variant this client does not know yet, kept as sent.",
+            "Unknown(::serde_json::Value),",
+        ]);
+        // Each variant is the object `{"<key>": value}`.
+        assert_has(s, r#"const KEYS: &[&str] = &["plain_text", "markdown_text", "html"];"#);
+        assert_has(s, r#"serialize_tagged(serializer, "plain_text", value)"#);
+        assert_has(s, "Key::Unknown(key) => { Content::Unknown(::client_runtime::encode::unknown_variant(key, map.next_value()?)) }");
+        // Every variant holds a required string `text`: one accessor for all.
+        let accessor = item(s, "impl Content {");
+        assert_has(accessor, "pub fn text(&self) -> ::std::option::Option<&str>");
+        assert_has(accessor, "Self::Html(value) => ::std::option::Option::Some(&value.text),");
+        assert_has(accessor, "Self::Unknown(_) => ::std::option::Option::None,");
+        // A member keyed `unknown` keeps its name; the catch-all takes the next.
+        let attachment = item(s, "pub enum Attachment {");
+        assert_in_order(attachment, &[
+            "Url(::std::string::String),",
+            "FileId(i64),",
+            "Unknown(::serde_json::Value),",
+            "/// A variant this client does not know yet, kept as sent.",
+            "Unknown2(::serde_json::Value),",
+        ]);
+        assert_has(s, r#"Self::Unknown(value) => { ::client_runtime::encode::serialize_tagged(serializer, "unknown", value) }"#);
+        assert_has(s, "Key::Unknown(key) => { Attachment::Unknown2(");
+        // No string field is common to the variants: no accessor.
+        assert_lacks(s, "impl Attachment {");
+        let note = item(s, "pub struct Note {");
+        assert_has(&field(note, "body"), "pub body: Content,");
+        assert_has(&field(note, "attachment"), "pub attachment: ::std::option::Option<Attachment>,");
+    }
+
+    fn oneof_discriminator(s) {
+        // Variants are named by discriminator value; the one closing the cycle
+        // Pet -> Dog -> Pet is boxed.
+        let pet = item(s, "pub enum Pet {");
+        assert_in_order(pet, &["Cat(Cat),", "GoodDog(::std::boxed::Box<Dog>),", "Lizard(Lizard),", "Unknown(::serde_json::Value),"]);
+        assert_has(&field(item(s, "pub struct Dog {"), "best_friend"), "pub best_friend: ::std::option::Option<::std::boxed::Box<Pet>>,");
+        // The tag is read from `kind`, by mapping value or (unmapped) schema name;
+        // an unknown or missing tag keeps the whole object.
+        let de = item(s, "impl<'de> ::serde::Deserialize<'de> for Pet {");
+        assert_has(de, r#"match value.get("kind").and_then(::serde_json::Value::as_str) {"#);
+        assert_in_order(de, &[
+            r#"::std::option::Option::Some("cat") => { ::serde_json::from_value(value).map(Self::Cat) }"#,
+            r#"::std::option::Option::Some("good-dog") => { ::serde_json::from_value(value).map(|v| Self::GoodDog(::std::boxed::Box::new(v))) }"#,
+            r#"::std::option::Option::Some("Lizard") => { ::serde_json::from_value(value).map(Self::Lizard) }"#,
+            "_ => return Ok(Self::Unknown(value)),",
+        ]);
+        // Each variant carries `kind` itself, so it serialises as the struct.
+        assert_has(&field(item(s, "pub struct Cat {"), "kind"), "pub kind: ::std::string::String,");
+        assert_has(s, "Self::GoodDog(value) => ::serde::Serialize::serialize(value, serializer),");
+        assert_lacks(pet, "#[serde(");
+        assert_has(item(s, "impl Pet {"), "pub fn kind(&self) -> ::std::option::Option<&str>");
+    }
+
+    fn oneof_untagged(s) {
+        assert_has(s, "#[serde(untagged)] pub enum SettingValue {");
+        // Tried in the spec's order; the catch-all, which accepts anything, last.
+        assert_in_order(item(s, "pub enum SettingValue {"), &[
+            "String(::std::string::String),",
+            "Integer(i64),",
+            "Structured(Structured),",
+            "SettingValueVariant3(SettingValueVariant3),",
+            "Unknown(::serde_json::Value),",
+            "}",
+        ]);
+        assert_has(item(s, "pub struct SettingValueVariant3 {"), "pub min: f64, pub max: f64,");
+    }
+
+    fn open_enums(s) {
+        // A value called `Unknown` cannot have the catch-all's name.
+        let state = item(s, "pub enum JobState {");
+        assert_in_order(state, &["Queued,", "Running,", "/// `Unknown`", "Unknown2,", "Done,", "Unknown(::std::string::String),"]);
+        assert_has(s, r#"Self::Unknown2 => "Unknown","#);
+        assert_has(s, r#""Unknown" => Self::Unknown2,"#);
+        // Values equal after case conversion are numbered in spec order.
+        assert_has(item(s, "pub enum Op {"), "Add, /// `Add` Add2, /// `ADD` Add3,");
+        assert_has(s, r#"Self::Add => "add", Self::Add2 => "Add", Self::Add3 => "ADD", Self::Remove => "remove", Self::SelfValue => "Self","#);
+        // Punctuation, signs, spaces and the empty string.
+        assert_has(
+            s,
+            r#"Self::Plus1 => "+1", Self::Minus1 => "-1", Self::AB => "a b", Self::Empty => "", Self::ItSQuotedCode => "it's \"quoted\" `code`", Self::V1_5 => "1.5","#,
+        );
+        // Every enum is open: unknown values round-trip through `Unknown(String)`.
+        for name in ["JobState", "Op", "Vote", "JobPriority"] {
+            let from = item(s, &format!("impl ::std::convert::From<&str> for {name} {{"));
+            assert_has(from, "other => Self::Unknown(other.to_owned()),");
+            assert_has(s, &format!("impl<'de> ::serde::Deserialize<'de> for {name} {{"));
+            assert_has(s, &format!("impl ::std::fmt::Display for {name} {{"));
+        }
+        // `null` in a nullable enum is the `Option`, not a variant (optional too: absent is the outer `None`).
+        assert_has(&field(item(s, "pub struct Job {"), "priority"), "pub priority: ::std::option::Option<::std::option::Option<JobPriority>>,");
+        assert_in_order(item(s, "pub enum JobPriority {"), &["Low,", "High,", "Unknown(::std::string::String),", "}"]);
+        assert_lacks(s, "Null");
+        // Enums are parameter types too.
+        assert_has(s, "pub fn state(mut self, value: impl ::std::convert::Into<crate::types::JobState>) -> Self");
+        assert_has(s, "pub fn order(mut self, value: impl ::std::convert::Into<crate::types::Op>) -> Self");
+    }
+
+    fn nullable_optional(s) {
+        let record = item(s, "pub struct Record {");
+        let skip = r#"#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]"#;
+        // Required: plain type. Optional: `Option`, absent when `None`.
+        // Nullable but required: `Option`, always sent (`null` for `None`).
+        assert_eq!(field(record, "id"), "/// Required, never null. pub id: ::std::string::String,");
+        assert_eq!(field(record, "optional"), format!("/// May be absent, never null. {skip} pub optional: ::std::option::Option<::std::string::String>,"));
+        assert_eq!(field(record, "required_nullable"), "/// Always present, may be null. pub required_nullable: ::std::option::Option<::std::string::String>,");
+        // Optional and nullable: absent (`None`) and `null` (`Some(None)`) stay apart, each round-trips.
+        assert_has(
+            record,
+            r#"/// May be absent or null. #[serde( default, skip_serializing_if = "::std::option::Option::is_none", with = "::client_runtime::encode::double_option" )] pub optional_nullable: ::std::option::Option<::std::option::Option<i32>>,"#,
+        );
+        let chrono = "::client_runtime::chrono";
+        assert_eq!(field(record, "created_at"), format!("pub created_at: {chrono}::DateTime<{chrono}::Utc>,"));
+        assert_has(record, &format!("pub updated_at: ::std::option::Option<::std::option::Option<{chrono}::DateTime<{chrono}::Utc>>>,"));
+        assert_eq!(field(record, "birthday"), format!("{skip} pub birthday: ::std::option::Option<{chrono}::NaiveDate>,"));
+        assert_eq!(field(record, "tags"), "pub tags: ::std::vec::Vec<::std::string::String>,");
+        assert_has(&field(record, "scores"), "pub scores: ::std::option::Option<::std::option::Option<::std::vec::Vec<f32>>>,");
+        let map = "::std::collections::BTreeMap<::std::string::String";
+        assert_has(&field(record, "labels"), &format!("pub labels: ::std::option::Option<{map}, ::std::string::String>>,"));
+        assert_has(&field(record, "counters"), &format!("pub counters: ::std::option::Option<{map}, i64>>,"));
+        assert_has(&field(record, "owners"), &format!("pub owners: ::std::option::Option<{map}, Owner>>,"));
+        for free_form in ["metadata", "extra", "anything"] {
+            assert_has(&field(record, free_form), &format!("pub {free_form}: ::std::option::Option<::serde_json::Value>,"));
+        }
+        assert_has(&field(record, "parent"), "pub parent: ::std::option::Option<::std::option::Option<ParentRef>>,");
+        // The server URL loses its trailing slash (paths start with one).
+        assert_has(s, r#"pub const DEFAULT_BASE_URL: &'static str = "https://api.example.com/v2";"#);
+    }
+
+    fn keywords_collisions(s) {
+        let thing = item(s, "pub struct Thing {");
+        // A keyword that can be raw keeps its name on the wire without a rename.
+        assert_eq!(field(thing, "r#type"), "pub r#type: ::std::string::String,");
+        assert_eq!(field(thing, "r#async"), r#"#[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub r#async: ::std::option::Option<bool>,"#);
+        // Anything else is renamed to its wire name.
+        for (ident, wire) in [
+            ("self_", "self"),
+            ("self_2", "Self"),
+            ("crate_", "crate"),
+            ("super_", "super"),
+            ("proto", "__proto__"),
+            ("_1st", "1st"),
+            ("foo_bar", "foo-bar"),
+            ("foo_bar2", "foo_bar"),
+            ("field", "🎉"),
+        ] {
+            assert_has(&field(thing, ident), &format!(r#"#[serde(rename = "{wire}")]"#));
+        }
+        assert_eq!(field(thing, "self_"), r#"#[serde(rename = "self")] pub self_: ::std::string::String,"#);
+        // Schema names: collisions are numbered in spec order; names the crate
+        // needs itself get `Model`.
+        assert_has(item(s, "pub struct MySchema {"), "pub a:");
+        assert_has(item(s, "pub struct MySchema2 {"), "pub b:");
+        for name in ["OptionModel", "ErrorModel", "ClientModel"] {
+            assert_has(s, &format!("pub struct {name} {{"));
+        }
+        assert_lacks(s, "pub struct Option {");
+        assert_lacks(s, "pub struct Error {");
+        assert_eq!(s.matches("pub struct Client {").count(), 1, "only the client is called `Client`");
+        assert_has(s, "BadRequest(crate::types::ErrorModel),");
+        // Operation and parameter names that are keywords or taken.
+        assert_has(s, "pub fn r#type(&self) -> TypeRequest<'_>");
+        assert_has(s, "pub fn builder2(&self) -> Builder2Request<'_>");
+        assert_has(s, r#"if let ::std::option::Option::Some(value) = &self.send2 { ::client_runtime::encode::push_query(&mut request.query, "send", value); }"#);
+        assert_has(s, r#"if let ::std::option::Option::Some(value) = &self.self_ { ::client_runtime::encode::push_query(&mut request.query, "self", value); }"#);
+        assert_has(s, "pub fn r#type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self");
+    }
+
+    fn inline_schemas(s) {
+        // Inline schemas are named from their place: operation, response, property.
+        let response = item(s, "pub struct GetOrderResponse {");
+        assert_eq!(field(response, "status"), "/// An inline enum in a property. pub status: GetOrderResponseStatus,");
+        assert_has(&field(response, "customer"), "pub customer: ::std::option::Option<GetOrderResponseCustomer>,");
+        assert_has(&field(response, "lines"), "pub lines: ::std::option::Option<::std::vec::Vec<GetOrderResponseLinesItem>>,");
+        assert_has(&field(item(s, "pub struct GetOrderResponseCustomer {"), "address"), "pub address: ::std::option::Option<GetOrderResponseCustomerAddress>,");
+        assert_has(item(s, "pub struct GetOrderResponseLinesItem {"), "pub sku: ::std::string::String, pub quantity: i32,");
+        assert_has(item(s, "pub enum GetOrderResponseStatus {"), "Open, /// `shipped` Shipped, /// `cancelled` Cancelled,");
+        assert_has(item(s, "pub enum GetOrderSort {"), "Newest, /// `oldest` Oldest,");
+        assert_has(item(s, "pub enum GetOrderIncludeItem {"), "Lines, /// `customer` Customer,");
+        assert_has(s, "pub async fn send(self) -> ::std::result::Result<crate::types::GetOrderResponse, crate::Error<::client_runtime::NoErrorBody>>");
+        assert_has(s, "pub fn sort(mut self, value: impl ::std::convert::Into<crate::types::GetOrderSort>) -> Self");
+        assert_has(s, "pub fn include(mut self, value: impl ::std::convert::Into<::std::vec::Vec<crate::types::GetOrderIncludeItem>>) -> Self");
+    }
+
+    fn bare_array(s) {
+        assert_has(s, "pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<crate::types::Message>, crate::Error<::client_runtime::NoErrorBody>>");
+        // A `cursor` parameter alone does not make pages: the body has no next cursor.
+        assert_has(s, "pub fn cursor(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self");
+        assert_lacks(s, "pub fn pages(");
+        assert_lacks(s, "pub fn items(");
+    }
+
+    fn envelope(s) {
+        // Pagination found without `x-pagination`: the `cursor` parameter, the
+        // `next_cursor` one level down, the one array at the top.
+        let pages = item(s, "pub fn pages(");
+        assert_has(pages, "crate::types::ItemPage, crate::Error<ListItemsError>");
+        assert_has(pages, "page.meta.next_cursor.as_deref()");
+        assert_has(pages, "let first = self.cursor.clone();");
+        assert_has(pages, "request.cursor = cursor;");
+        let items = item(s, "pub fn items(");
+        assert_has(items, "fn items(page: crate::types::ItemPage) -> ::std::vec::Vec<crate::types::Item> { page.data }");
+        assert_eq!(field(item(s, "pub struct ItemPageMeta {"), "next_cursor"), "pub next_cursor: ::std::option::Option<::std::string::String>,");
+        // The error envelope is the body of each documented error status.
+        assert_has(item(s, "pub enum ListItemsError {"), "BadRequest(crate::types::ErrorEnvelope), /// Status 401. /// Unauthorized Unauthorized(crate::types::ErrorEnvelope),");
+        assert_has(s, r#"check_range("limit", *value, ::std::option::Option::Some(1i64), ::std::option::Option::Some(200i64))?;"#);
+    }
+
+    fn error_bodies(s) {
+        let errors = item(s, "pub enum GetWidgetError {");
+        assert_in_order(errors, &[
+            "/// Status 400.", "BadRequest(crate::types::ValidationError),",
+            "/// Status 401.", "Unauthorized(crate::types::AuthError),",
+            "/// Status 404.", "NotFound(crate::types::NotFoundError),",
+            "/// Status 429.", "TooManyRequests(crate::types::RateLimitError),",
+            "/// Status 500.", "InternalServerError(crate::types::GetWidgetInternalServerErrorBody),",
+            "/// Status 4XX.", "Status4xx(crate::types::GenericError),",
+            "/// Status default (any other).", "Default(crate::types::Problem),",
+        ]);
+        // A status documented without a body has no variant.
+        assert_lacks(s, "503");
+        assert_lacks(s, "ServiceUnavailable");
+        // Exact codes before the range, the default last, so each status decodes
+        // as the body documented for it.
+        let decode = item(s, "impl ::client_runtime::ErrorBody for GetWidgetError {");
+        assert_in_order(decode, &[
+            "400 => {", "401 => {", "404 => {", "429 => {", "500 => {",
+            "400..=499 => { ::std::option::Option::Some(::serde_json::from_slice(body).map(Self::Status4xx)) }",
+            "_ => { ::std::option::Option::Some(::serde_json::from_slice(body).map(Self::Default)) }",
+        ]);
+        assert_lacks(decode, "=> ::std::option::Option::None");
+        // A 204 success: no body to decode.
+        assert_has(s, "pub async fn send(self) -> ::std::result::Result<(), crate::Error<DeleteWidgetError>>");
+        assert_has(s, "self.client.http.execute_empty(&request).await");
+        assert_has(item(s, "pub enum DeleteWidgetError {"), "Default(crate::types::Problem),");
+    }
+
+    fn x_pagination(s) {
+        let pages = item(s, "pub fn pages(");
+        assert_has(pages, "page.paging.as_ref()?.next.as_ref()?.as_deref()");
+        assert_has(pages, "let first = self.page_token.clone();");
+        assert_has(pages, "request.page_token = cursor;");
+        // `results` is optional: a page without it has no items.
+        assert_has(
+            item(s, "pub fn items("),
+            "fn items(page: crate::types::SearchPage) -> ::std::vec::Vec<crate::types::Hit> { (move || ::std::option::Option::Some(page.results?))().unwrap_or_default() }",
+        );
+        assert_has(s, "pub fn search(&self, q: impl ::std::convert::Into<::std::string::String>) -> SearchRequest<'_>");
+    }
+
+    fn post_and_params(s) {
+        // The header every operation requires is asked for once, by the builder.
+        assert_has(s, "pub fn builder(token: impl ::std::convert::Into<::std::string::String>, x_tenant_id: impl ::std::convert::Into<::std::string::String>) -> ClientBuilder");
+        assert_has(s, r#".bearer_token(token).header("X-Tenant-Id", x_tenant_id)"#);
+        assert_eq!(s.matches("x_tenant_id").count(), 3, "only in the builder's docs, signature and body");
+        // POST is sent as POST (the runtime never retries it), with its required
+        // JSON body as an argument.
+        let create = item(s, "impl<'a> CreateTaskRequest<'a> {");
+        assert_has(create, "::client_runtime::Method::POST");
+        assert_has(s, "pub fn create_task(&self, project_id: i64, body: impl ::std::convert::Into<crate::types::NewTask>) -> CreateTaskRequest<'_>");
+        assert_has(create, "{ let value = &self.body; request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?); }");
+        assert_has(item(s, "impl<'a> GetTaskRequest<'a> {"), "::client_runtime::Method::GET");
+        // Required parameters are arguments, integers typed by format.
+        assert_has(s, "pub fn get_task(&self, project_id: i64, task_number: i32, q: impl ::std::convert::Into<::std::string::String>) -> GetTaskRequest<'_>");
+        assert_has(s, r#"path_segment("task_number", &::client_runtime::encode::to_text(&self.task_number))?"#);
+        assert_has(s, r#"{ let value = &self.q; ::client_runtime::encode::push_query(&mut request.query, "q", value); }"#);
+        // Query arrays are typed `Vec`s (exploded by the runtime).
+        assert_has(s, "pub fn ids(mut self, value: impl ::std::convert::Into<::std::vec::Vec<i64>>) -> Self");
+        assert_has(s, "pub fn labels(mut self, value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>) -> Self");
+        // Bounds are checked before sending, in the parameter's own type.
+        let some = "::std::option::Option::Some";
+        for (name, lo, hi) in [("limit", "1i32", "500i32"), ("offset", "0i64", "9007199254740991i64"), ("min_score", "0f64", "1.5f64"), ("ratio", "-0.5f32", "0.5f32")] {
+            assert_has(s, &format!(r#"::client_runtime::encode::check_range("{name}", *value, {some}({lo}), {some}({hi}))?;"#));
+        }
+        assert_has(s, "/// Must be between 1 and 500 (checked before sending). /// /// The server's default: `50`. pub fn limit(");
+        // Optional headers are setters.
+        assert_has(s, r#"request.headers.push(("X-Trace-Id", ::client_runtime::encode::to_text(value)));"#);
+        assert_has(s, "/// Makes a retried creation safe. pub fn idempotency_key(");
+    }
+
+    fn hostile_docs(s) {
+        assert_docs_confined(s);
+        assert!(!s.contains('\u{202e}'), "a right-to-left override reaches the generated code");
+        assert_has(s, r#"Self::Ab => "a\u{202e}b","#);
+    }
+}
+
+/// The part of `hostile_docs` that holds despite its bug: the prose stays in
+/// doc comments, where it cannot run or break out.
+#[test]
+fn hostile_docs_stay_in_comments() {
+    let text = fs::read_to_string(root().join(FIXTURE_DIR).join("hostile_docs.yaml")).unwrap();
+    let s = codegen::generate_single_file("tests/fixtures/hostile_docs.yaml", &text, COMMAND).unwrap();
+    assert_docs_confined(&s);
+    // Titles and descriptions with quotes are doc text, not string syntax.
+    assert_has(&s, r##"/// A client of the The "Quoted" API "#] */ API."##);
+    assert_has(&s, "/// Text with a hidden RLO reversed here.");
+    assert_has(&s, "/// fn main() { std::process::exit(2) }");
+}
+
+// ---- generator bugs the fixtures found, kept as regression tests --------------
+
+#[test]
+fn path_parameter_bounds_are_checked() {
+    let s = check("post_and_params");
+    assert_has(&s, r#"::client_runtime::encode::check_range("task_number""#);
+}
+
+#[test]
+fn keyword_operation_ids_name_types_plainly() {
+    let s = check("keywords_collisions");
+    assert_has(&s, "pub fn r#type(&self) -> TypeRequest<'_>");
+    assert_has(&s, "pub enum TypeError {");
+}
+
+#[test]
+fn docs_do_not_start_with_blank_lines() {
+    let s = check("post_and_params");
+    let mut previous_is_doc = false;
+    for line in s.lines().map(str::trim_start) {
+        assert!(previous_is_doc || line != "///", "a doc comment starts with a blank line in post_and_params");
+        previous_is_doc = line.starts_with("///");
+    }
+}
+
+// ---- the harness itself ------------------------------------------------------
+
+/// The stems of the files in `dir` (relative to the crate) ending in `.ext`.
+fn stems(dir: &str, ext: &str) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(root().join(dir)) else { return Vec::new() };
+    let mut stems: Vec<String> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .map(|p: PathBuf| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    stems.sort();
+    stems
+}
+
+#[test]
+fn every_fixture_has_a_snapshot_test() {
+    let tested: Vec<&str> = FIXTURES.iter().map(|(name, _)| *name).collect();
+    let untested: Vec<String> = stems(FIXTURE_DIR, "yaml").into_iter().filter(|f| !tested.contains(&f.as_str())).collect();
+    assert!(untested.is_empty(), "fixtures without a test in tests/tests/snapshots.rs (add them to `fixtures!`): {untested:?}");
+    for name in tested {
+        assert!(root().join(format!("{FIXTURE_DIR}/{name}.yaml")).is_file(), "the test `{name}` has no {FIXTURE_DIR}/{name}.yaml");
+    }
+}
+
+#[test]
+fn every_snapshot_has_a_fixture() {
+    for (dir, pending) in [(SNAPSHOT_DIR, false), (PENDING_DIR, true)] {
+        for stem in stems(dir, "rs") {
+            match FIXTURES.iter().find(|(name, _)| *name == stem) {
+                None => panic!("{dir}/{stem}.rs is a snapshot of no fixture: delete it, or add {FIXTURE_DIR}/{stem}.yaml and its test"),
+                Some((_, p)) if *p != pending => panic!(
+                    "{dir}/{stem}.rs is in the wrong directory: the fixture is {}",
+                    if *p { "pending (its snapshot belongs in tests/snapshots-pending)" } else { "not pending (its snapshot belongs in tests/snapshots)" }
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn a_changed_output_fails_with_a_diff_and_how_to_accept() {
+    let err = compare(Some("a\nb\nc\n"), "a\nB\nc\n", "tests/snapshots/x.rs", "tests/fixtures/x.yaml").unwrap_err();
+    assert!(err.contains("--- tests/snapshots/x.rs\n+++ generated from tests/fixtures/x.yaml\n"), "{err}");
+    assert!(err.contains("@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"), "{err}");
+    assert!(err.ends_with(&format!("run `{COMMAND}` to accept")), "{err}");
+    assert_eq!(compare(Some("same\n"), "same\n", "s", "f"), Ok(()));
+}
+
+#[test]
+fn a_missing_snapshot_fails() {
+    let err = compare(None, "fn main() {}\n", "tests/snapshots/new.rs", "tests/fixtures/new.yaml").unwrap_err();
+    assert!(err.contains("tests/snapshots/new.rs does not exist"), "{err}");
+    assert!(err.contains(&format!("run `{COMMAND}` to accept")), "{err}");
+}
+
+#[test]
+fn item_finds_whole_items() {
+    let s = "pub enum A {\n    X,\n}\nimpl A {\n    fn f() {\n    }\n}\npub type B = u8;\n";
+    assert_eq!(item(s, "pub enum A"), "pub enum A {\n    X,\n}\n");
+    assert_eq!(item(s, "impl A"), "impl A {\n    fn f() {\n    }\n}\n");
+    assert_eq!(item(s, "fn f"), "    fn f() {\n    }\n");
+    assert_eq!(item(s, "pub type B"), "pub type B = u8;\n");
+}
