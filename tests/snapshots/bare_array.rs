@@ -124,8 +124,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ::std::vec::Vec<crate::types::Message>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::std::vec::Vec<super::types::Message>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -133,8 +133,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<::std::vec::Vec<crate::types::Message>>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<::std::vec::Vec<super::types::Message>>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()

@@ -151,8 +151,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::ItemPage,
-            crate::Error<ListItemsError>,
+            super::types::ItemPage,
+            super::Error<ListItemsError>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -160,8 +160,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::ItemPage>,
-            crate::Error<ListItemsError>,
+            ::client_runtime::Response<super::types::ItemPage>,
+            super::Error<ListItemsError>,
         > {
             let request = self
                 .request()
@@ -175,12 +175,12 @@ mod client {
             self,
         ) -> impl ::client_runtime::Stream<
             Item = ::std::result::Result<
-                crate::types::ItemPage,
-                crate::Error<ListItemsError>,
+                super::types::ItemPage,
+                super::Error<ListItemsError>,
             >,
         > + 'a {
             fn next_cursor(
-                page: &crate::types::ItemPage,
+                page: &super::types::ItemPage,
             ) -> ::std::option::Option<&str> {
                 page.meta.next_cursor.as_deref()
             }
@@ -200,13 +200,13 @@ mod client {
             self,
         ) -> impl ::client_runtime::Stream<
             Item = ::std::result::Result<
-                crate::types::Item,
-                crate::Error<ListItemsError>,
+                super::types::Item,
+                super::Error<ListItemsError>,
             >,
         > + 'a {
             fn items(
-                page: crate::types::ItemPage,
-            ) -> ::std::vec::Vec<crate::types::Item> {
+                page: super::types::ItemPage,
+            ) -> ::std::vec::Vec<super::types::Item> {
                 page.data
             }
             ::client_runtime::paginate::items(self.pages(), items)
@@ -217,10 +217,10 @@ mod client {
     pub enum ListItemsError {
         /// Status 400.
         /// Bad request
-        BadRequest(crate::types::ErrorEnvelope),
+        BadRequest(super::types::ErrorEnvelope),
         /// Status 401.
         /// Unauthorized
-        Unauthorized(crate::types::ErrorEnvelope),
+        Unauthorized(super::types::ErrorEnvelope),
     }
     impl ::client_runtime::ErrorBody for ListItemsError {
         fn decode(

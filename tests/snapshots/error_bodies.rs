@@ -147,15 +147,15 @@ mod client {
         /// Sends the request and returns the decoded body.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<crate::types::Widget, crate::Error<GetWidgetError>> {
+        ) -> ::std::result::Result<super::types::Widget, super::Error<GetWidgetError>> {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
         /// Sends the request and returns the body with the status and headers.
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Widget>,
-            crate::Error<GetWidgetError>,
+            ::client_runtime::Response<super::types::Widget>,
+            super::Error<GetWidgetError>,
         > {
             let request = self
                 .request()
@@ -168,25 +168,25 @@ mod client {
     pub enum GetWidgetError {
         /// Status 400.
         /// Invalid request
-        BadRequest(crate::types::ValidationError),
+        BadRequest(super::types::ValidationError),
         /// Status 401.
         /// Missing or bad token
-        Unauthorized(crate::types::AuthError),
+        Unauthorized(super::types::AuthError),
         /// Status 404.
         /// No such widget
-        NotFound(crate::types::NotFoundError),
+        NotFound(super::types::NotFoundError),
         /// Status 429.
         /// Slow down
-        TooManyRequests(crate::types::RateLimitError),
+        TooManyRequests(super::types::RateLimitError),
         /// Status 500.
         /// Server error
-        InternalServerError(crate::types::GetWidgetInternalServerErrorBody),
+        InternalServerError(super::types::GetWidgetInternalServerErrorBody),
         /// Status 4XX.
         /// Any other client error
-        Status4xx(crate::types::GenericError),
+        Status4xx(super::types::GenericError),
         /// Status default (any other).
         /// Anything else
-        Default(crate::types::Problem),
+        Default(super::types::Problem),
     }
     impl ::client_runtime::ErrorBody for GetWidgetError {
         fn decode(
@@ -272,7 +272,7 @@ mod client {
         /// Sends the request and returns the decoded body.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<(), crate::Error<DeleteWidgetError>> {
+        ) -> ::std::result::Result<(), super::Error<DeleteWidgetError>> {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
         /// Sends the request and returns the body with the status and headers.
@@ -280,7 +280,7 @@ mod client {
             self,
         ) -> ::std::result::Result<
             ::client_runtime::Response<()>,
-            crate::Error<DeleteWidgetError>,
+            super::Error<DeleteWidgetError>,
         > {
             let request = self
                 .request()
@@ -293,7 +293,7 @@ mod client {
     pub enum DeleteWidgetError {
         /// Status default (any other).
         /// Anything else
-        Default(crate::types::Problem),
+        Default(super::types::Problem),
     }
     impl ::client_runtime::ErrorBody for DeleteWidgetError {
         fn decode(

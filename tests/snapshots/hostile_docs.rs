@@ -206,15 +206,15 @@ mod client {
         /// Sends the request and returns the decoded body.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<crate::types::Doc, crate::Error<GetDocError>> {
+        ) -> ::std::result::Result<super::types::Doc, super::Error<GetDocError>> {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
         /// Sends the request and returns the body with the status and headers.
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Doc>,
-            crate::Error<GetDocError>,
+            ::client_runtime::Response<super::types::Doc>,
+            super::Error<GetDocError>,
         > {
             let request = self
                 .request()
@@ -230,7 +230,7 @@ mod client {
         /// ```text
         /// fn main() { std::process::exit(5) }
         /// ```
-        NotFound(crate::types::Doc),
+        NotFound(super::types::Doc),
     }
     impl ::client_runtime::ErrorBody for GetDocError {
         fn decode(

@@ -256,9 +256,9 @@ mod client {
     pub struct GetOrderRequest<'a> {
         client: &'a Client,
         order_id: ::std::string::String,
-        sort: ::std::option::Option<crate::types::GetOrderSort>,
+        sort: ::std::option::Option<super::types::GetOrderSort>,
         include: ::std::option::Option<
-            ::std::vec::Vec<crate::types::GetOrderIncludeItem>,
+            ::std::vec::Vec<super::types::GetOrderIncludeItem>,
         >,
         options: ::client_runtime::RequestOptions,
     }
@@ -266,7 +266,7 @@ mod client {
         /// An inline enum in a query parameter.
         pub fn sort(
             mut self,
-            value: impl ::std::convert::Into<crate::types::GetOrderSort>,
+            value: impl ::std::convert::Into<super::types::GetOrderSort>,
         ) -> Self {
             self.sort = ::std::option::Option::Some(value.into());
             self
@@ -275,7 +275,7 @@ mod client {
         pub fn include(
             mut self,
             value: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::GetOrderIncludeItem>,
+                ::std::vec::Vec<super::types::GetOrderIncludeItem>,
             >,
         ) -> Self {
             self.include = ::std::option::Option::Some(value.into());
@@ -323,8 +323,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::GetOrderResponse,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::GetOrderResponse,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -332,8 +332,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::GetOrderResponse>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::GetOrderResponse>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()

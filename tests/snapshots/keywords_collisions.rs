@@ -202,15 +202,15 @@ mod client {
         /// Sends the request and returns the decoded body.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<crate::types::Thing, crate::Error<TypeError>> {
+        ) -> ::std::result::Result<super::types::Thing, super::Error<TypeError>> {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
         /// Sends the request and returns the body with the status and headers.
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Thing>,
-            crate::Error<TypeError>,
+            ::client_runtime::Response<super::types::Thing>,
+            super::Error<TypeError>,
         > {
             let request = self
                 .request()
@@ -223,7 +223,7 @@ mod client {
     pub enum TypeError {
         /// Status 400.
         /// Bad request
-        BadRequest(crate::types::ErrorModel),
+        BadRequest(super::types::ErrorModel),
     }
     impl ::client_runtime::ErrorBody for TypeError {
         fn decode(
@@ -277,8 +277,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::Pair,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::Pair,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -286,8 +286,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Pair>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::Pair>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()

@@ -183,8 +183,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::PetList,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::PetList,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -192,8 +192,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::PetList>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::PetList>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()
@@ -242,8 +242,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::Pet,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::Pet,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -251,8 +251,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Pet>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::Pet>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()

@@ -311,8 +311,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::Note,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::Note,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -320,8 +320,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Note>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::Note>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()

@@ -126,8 +126,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::Setting,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::Setting,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -135,8 +135,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Setting>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::Setting>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()

@@ -324,21 +324,21 @@ mod client {
     #[must_use = "a request does nothing until it is sent"]
     pub struct ListJobsRequest<'a> {
         client: &'a Client,
-        state: ::std::option::Option<crate::types::JobState>,
-        order: ::std::option::Option<crate::types::Op>,
+        state: ::std::option::Option<super::types::JobState>,
+        order: ::std::option::Option<super::types::Op>,
         options: ::client_runtime::RequestOptions,
     }
     impl<'a> ListJobsRequest<'a> {
         pub fn state(
             mut self,
-            value: impl ::std::convert::Into<crate::types::JobState>,
+            value: impl ::std::convert::Into<super::types::JobState>,
         ) -> Self {
             self.state = ::std::option::Option::Some(value.into());
             self
         }
         pub fn order(
             mut self,
-            value: impl ::std::convert::Into<crate::types::Op>,
+            value: impl ::std::convert::Into<super::types::Op>,
         ) -> Self {
             self.order = ::std::option::Option::Some(value.into());
             self
@@ -378,8 +378,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::JobList,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::JobList,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -387,8 +387,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::JobList>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::JobList>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()

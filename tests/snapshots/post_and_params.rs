@@ -69,7 +69,7 @@ mod client {
         pub fn create_task(
             &self,
             project_id: i64,
-            body: impl ::std::convert::Into<crate::types::NewTask>,
+            body: impl ::std::convert::Into<super::types::NewTask>,
         ) -> CreateTaskRequest<'_> {
             CreateTaskRequest {
                 client: self,
@@ -109,7 +109,7 @@ mod client {
         client: &'a Client,
         project_id: i64,
         idempotency_key: ::std::option::Option<::std::string::String>,
-        body: crate::types::NewTask,
+        body: super::types::NewTask,
         options: ::client_runtime::RequestOptions,
     }
     impl<'a> CreateTaskRequest<'a> {
@@ -168,8 +168,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::Task,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::Task,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -177,8 +177,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Task>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::Task>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()
@@ -359,8 +359,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::Task,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::Task,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -368,8 +368,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::Task>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::Task>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()

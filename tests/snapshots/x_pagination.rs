@@ -137,8 +137,8 @@ mod client {
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            crate::types::SearchPage,
-            crate::Error<::client_runtime::NoErrorBody>,
+            super::types::SearchPage,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             self.send_with_response().await.map(::client_runtime::Response::into_body)
         }
@@ -146,8 +146,8 @@ mod client {
         pub async fn send_with_response(
             self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<crate::types::SearchPage>,
-            crate::Error<::client_runtime::NoErrorBody>,
+            ::client_runtime::Response<super::types::SearchPage>,
+            super::Error<::client_runtime::NoErrorBody>,
         > {
             let request = self
                 .request()
@@ -161,12 +161,12 @@ mod client {
             self,
         ) -> impl ::client_runtime::Stream<
             Item = ::std::result::Result<
-                crate::types::SearchPage,
-                crate::Error<::client_runtime::NoErrorBody>,
+                super::types::SearchPage,
+                super::Error<::client_runtime::NoErrorBody>,
             >,
         > + 'a {
             fn next_cursor(
-                page: &crate::types::SearchPage,
+                page: &super::types::SearchPage,
             ) -> ::std::option::Option<&str> {
                 page.paging.as_ref()?.next.as_ref()?.as_deref()
             }
@@ -186,13 +186,13 @@ mod client {
             self,
         ) -> impl ::client_runtime::Stream<
             Item = ::std::result::Result<
-                crate::types::Hit,
-                crate::Error<::client_runtime::NoErrorBody>,
+                super::types::Hit,
+                super::Error<::client_runtime::NoErrorBody>,
             >,
         > + 'a {
             fn items(
-                page: crate::types::SearchPage,
-            ) -> ::std::vec::Vec<crate::types::Hit> {
+                page: super::types::SearchPage,
+            ) -> ::std::vec::Vec<super::types::Hit> {
                 (move || ::std::option::Option::Some(page.results?))()
                     .unwrap_or_default()
             }

@@ -354,8 +354,8 @@ fixtures! {
         assert_in_order(item(s, "pub enum JobPriority {"), &["Low,", "High,", "Unknown(::std::string::String),", "}"]);
         assert_lacks(s, "Null");
         // Enums are parameter types too.
-        assert_has(s, "pub fn state(mut self, value: impl ::std::convert::Into<crate::types::JobState>) -> Self");
-        assert_has(s, "pub fn order(mut self, value: impl ::std::convert::Into<crate::types::Op>) -> Self");
+        assert_has(s, "pub fn state(mut self, value: impl ::std::convert::Into<super::types::JobState>) -> Self");
+        assert_has(s, "pub fn order(mut self, value: impl ::std::convert::Into<super::types::Op>) -> Self");
     }
 
     fn nullable_optional(s) {
@@ -419,7 +419,7 @@ fixtures! {
         assert_lacks(s, "pub struct Option {");
         assert_lacks(s, "pub struct Error {");
         assert_eq!(s.matches("pub struct Client {").count(), 1, "only the client is called `Client`");
-        assert_has(s, "BadRequest(crate::types::ErrorModel),");
+        assert_has(s, "BadRequest(super::types::ErrorModel),");
         // Operation and parameter names that are keywords or taken.
         assert_has(s, "pub fn r#type(&self) -> TypeRequest<'_>");
         assert_has(s, "pub fn builder2(&self) -> Builder2Request<'_>");
@@ -439,13 +439,13 @@ fixtures! {
         assert_has(item(s, "pub enum GetOrderResponseStatus {"), "Open, /// `shipped` Shipped, /// `cancelled` Cancelled,");
         assert_has(item(s, "pub enum GetOrderSort {"), "Newest, /// `oldest` Oldest,");
         assert_has(item(s, "pub enum GetOrderIncludeItem {"), "Lines, /// `customer` Customer,");
-        assert_has(s, "pub async fn send(self) -> ::std::result::Result<crate::types::GetOrderResponse, crate::Error<::client_runtime::NoErrorBody>>");
-        assert_has(s, "pub fn sort(mut self, value: impl ::std::convert::Into<crate::types::GetOrderSort>) -> Self");
-        assert_has(s, "pub fn include(mut self, value: impl ::std::convert::Into<::std::vec::Vec<crate::types::GetOrderIncludeItem>>) -> Self");
+        assert_has(s, "pub async fn send(self) -> ::std::result::Result<super::types::GetOrderResponse, super::Error<::client_runtime::NoErrorBody>>");
+        assert_has(s, "pub fn sort(mut self, value: impl ::std::convert::Into<super::types::GetOrderSort>) -> Self");
+        assert_has(s, "pub fn include(mut self, value: impl ::std::convert::Into<::std::vec::Vec<super::types::GetOrderIncludeItem>>) -> Self");
     }
 
     fn bare_array(s) {
-        assert_has(s, "pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<crate::types::Message>, crate::Error<::client_runtime::NoErrorBody>>");
+        assert_has(s, "pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<super::types::Message>, super::Error<::client_runtime::NoErrorBody>>");
         // A `cursor` parameter alone does not make pages: the body has no next cursor.
         assert_has(s, "pub fn cursor(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self");
         assert_lacks(s, "pub fn pages(");
@@ -456,28 +456,28 @@ fixtures! {
         // Pagination found without `x-pagination`: the `cursor` parameter, the
         // `next_cursor` one level down, the one array at the top.
         let pages = item(s, "pub fn pages(");
-        assert_has(pages, "crate::types::ItemPage, crate::Error<ListItemsError>");
+        assert_has(pages, "super::types::ItemPage, super::Error<ListItemsError>");
         assert_has(pages, "page.meta.next_cursor.as_deref()");
         assert_has(pages, "let first = self.cursor.clone();");
         assert_has(pages, "request.cursor = cursor;");
         let items = item(s, "pub fn items(");
-        assert_has(items, "fn items(page: crate::types::ItemPage) -> ::std::vec::Vec<crate::types::Item> { page.data }");
+        assert_has(items, "fn items(page: super::types::ItemPage) -> ::std::vec::Vec<super::types::Item> { page.data }");
         assert_eq!(field(item(s, "pub struct ItemPageMeta {"), "next_cursor"), "pub next_cursor: ::std::option::Option<::std::string::String>,");
         // The error envelope is the body of each documented error status.
-        assert_has(item(s, "pub enum ListItemsError {"), "BadRequest(crate::types::ErrorEnvelope), /// Status 401. /// Unauthorized Unauthorized(crate::types::ErrorEnvelope),");
+        assert_has(item(s, "pub enum ListItemsError {"), "BadRequest(super::types::ErrorEnvelope), /// Status 401. /// Unauthorized Unauthorized(super::types::ErrorEnvelope),");
         assert_has(s, r#"check_range("limit", *value, ::std::option::Option::Some(1i64), ::std::option::Option::Some(200i64))?;"#);
     }
 
     fn error_bodies(s) {
         let errors = item(s, "pub enum GetWidgetError {");
         assert_in_order(errors, &[
-            "/// Status 400.", "BadRequest(crate::types::ValidationError),",
-            "/// Status 401.", "Unauthorized(crate::types::AuthError),",
-            "/// Status 404.", "NotFound(crate::types::NotFoundError),",
-            "/// Status 429.", "TooManyRequests(crate::types::RateLimitError),",
-            "/// Status 500.", "InternalServerError(crate::types::GetWidgetInternalServerErrorBody),",
-            "/// Status 4XX.", "Status4xx(crate::types::GenericError),",
-            "/// Status default (any other).", "Default(crate::types::Problem),",
+            "/// Status 400.", "BadRequest(super::types::ValidationError),",
+            "/// Status 401.", "Unauthorized(super::types::AuthError),",
+            "/// Status 404.", "NotFound(super::types::NotFoundError),",
+            "/// Status 429.", "TooManyRequests(super::types::RateLimitError),",
+            "/// Status 500.", "InternalServerError(super::types::GetWidgetInternalServerErrorBody),",
+            "/// Status 4XX.", "Status4xx(super::types::GenericError),",
+            "/// Status default (any other).", "Default(super::types::Problem),",
         ]);
         // A status documented without a body has no variant.
         assert_lacks(s, "503");
@@ -492,9 +492,9 @@ fixtures! {
         ]);
         assert_lacks(decode, "=> ::std::option::Option::None");
         // A 204 success: no body to decode.
-        assert_has(s, "pub async fn send(self) -> ::std::result::Result<(), crate::Error<DeleteWidgetError>>");
+        assert_has(s, "pub async fn send(self) -> ::std::result::Result<(), super::Error<DeleteWidgetError>>");
         assert_has(s, "self.client.http.execute_empty(&request).await");
-        assert_has(item(s, "pub enum DeleteWidgetError {"), "Default(crate::types::Problem),");
+        assert_has(item(s, "pub enum DeleteWidgetError {"), "Default(super::types::Problem),");
     }
 
     fn x_pagination(s) {
@@ -505,7 +505,7 @@ fixtures! {
         // `results` is optional: a page without it has no items.
         assert_has(
             item(s, "pub fn items("),
-            "fn items(page: crate::types::SearchPage) -> ::std::vec::Vec<crate::types::Hit> { (move || ::std::option::Option::Some(page.results?))().unwrap_or_default() }",
+            "fn items(page: super::types::SearchPage) -> ::std::vec::Vec<super::types::Hit> { (move || ::std::option::Option::Some(page.results?))().unwrap_or_default() }",
         );
         assert_has(s, "pub fn search(&self, q: impl ::std::convert::Into<::std::string::String>) -> SearchRequest<'_>");
     }
@@ -519,7 +519,7 @@ fixtures! {
         // JSON body as an argument.
         let create = item(s, "impl<'a> CreateTaskRequest<'a> {");
         assert_has(create, "::client_runtime::Method::POST");
-        assert_has(s, "pub fn create_task(&self, project_id: i64, body: impl ::std::convert::Into<crate::types::NewTask>) -> CreateTaskRequest<'_>");
+        assert_has(s, "pub fn create_task(&self, project_id: i64, body: impl ::std::convert::Into<super::types::NewTask>) -> CreateTaskRequest<'_>");
         assert_has(create, "{ let value = &self.body; request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?); }");
         assert_has(item(s, "impl<'a> GetTaskRequest<'a> {"), "::client_runtime::Method::GET");
         // Required parameters are arguments, integers typed by format.

@@ -200,12 +200,12 @@ fn operation(op: &Operation) -> TokenStream {
             #request_fn
 
             /// Sends the request and returns the decoded body.
-            pub async fn send(self) -> ::std::result::Result<#ok_ty, crate::Error<#err_ty>> {
+            pub async fn send(self) -> ::std::result::Result<#ok_ty, super::Error<#err_ty>> {
                 self.send_with_response().await.map(::client_runtime::Response::into_body)
             }
 
             /// Sends the request and returns the body with the status and headers.
-            pub async fn send_with_response(self) -> ::std::result::Result<::client_runtime::Response<#ok_ty>, crate::Error<#err_ty>> {
+            pub async fn send_with_response(self) -> ::std::result::Result<::client_runtime::Response<#ok_ty>, super::Error<#err_ty>> {
                 let request = self.request().map_err(::client_runtime::Error::InvalidRequest)?;
                 self.client.http.#execute(&request).await
             }
@@ -395,7 +395,7 @@ fn pagination(p: &Pagination, page_ty: &TokenStream, err_ty: &TokenStream) -> To
         /// Every page from this request's cursor on, fetched one at a time as the
         /// stream is polled. Stops after the page whose next cursor is null or
         /// absent; a server repeating a cursor ends it with `Error::Pagination`.
-        pub fn pages(self) -> impl ::client_runtime::Stream<Item = ::std::result::Result<#page_ty, crate::Error<#err_ty>>> + 'a {
+        pub fn pages(self) -> impl ::client_runtime::Stream<Item = ::std::result::Result<#page_ty, super::Error<#err_ty>>> + 'a {
             fn next_cursor(page: &#page_ty) -> ::std::option::Option<&str> {
                 #next
             }
@@ -412,7 +412,7 @@ fn pagination(p: &Pagination, page_ty: &TokenStream, err_ty: &TokenStream) -> To
         }
 
         /// Every item of every page, in order, holding one page at a time.
-        pub fn items(self) -> impl ::client_runtime::Stream<Item = ::std::result::Result<#item_ty, crate::Error<#err_ty>>> + 'a {
+        pub fn items(self) -> impl ::client_runtime::Stream<Item = ::std::result::Result<#item_ty, super::Error<#err_ty>>> + 'a {
             fn items(page: #page_ty) -> ::std::vec::Vec<#item_ty> {
                 #items_body
             }

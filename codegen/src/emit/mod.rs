@@ -30,17 +30,26 @@ pub fn lib_rs() -> TokenStream {
     }
 }
 
-/// The whole crate as one file, for snapshot tests: the root's items with the
-/// `types` and `client` modules inline, and a `main` so it builds as a binary.
-pub fn single_file(api: &Api) -> TokenStream {
+/// The crate's items with the `types` and `client` modules inline: a module
+/// body that can be embedded anywhere (every path in it is relative or absolute).
+pub fn module(api: &Api) -> TokenStream {
     let items = root_items();
     let types = types_module(&api.types);
     let client = client_module(api);
     quote! {
-        #![deny(warnings)]
         #items
         pub mod types { #types }
         mod client { #client }
+    }
+}
+
+/// The whole crate as one file, for snapshot tests: [`module`] plus a `main`,
+/// so it builds as a binary, warnings denied.
+pub fn single_file(api: &Api) -> TokenStream {
+    let module = module(api);
+    quote! {
+        #![deny(warnings)]
+        #module
         fn main() {}
     }
 }
@@ -71,7 +80,9 @@ pub(crate) fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
-/// The Rust type for `ty`; `qualified` prefixes named types with `crate::types::`.
+/// The Rust type for `ty`; `qualified` prefixes named types with `super::types::`
+/// (from the `client` module; `super`, not `crate`, so the emitted modules can be
+/// embedded in another crate, see `codegen::generate_module`).
 pub(crate) fn ty_tokens(ty: &Ty, qualified: bool) -> TokenStream {
     match ty {
         Ty::String => quote!(::std::string::String),
@@ -95,7 +106,7 @@ pub(crate) fn ty_tokens(ty: &Ty, qualified: bool) -> TokenStream {
         Ty::Named(name) => {
             let name = ident(name);
             if qualified {
-                quote!(crate::types::#name)
+                quote!(super::types::#name)
             } else {
                 quote!(#name)
             }

@@ -126,8 +126,8 @@ impl<'a> ListConversationMessagesRequest<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::types::ListMessagesResponse,
-        crate::Error<ListConversationMessagesError>,
+        super::types::ListMessagesResponse,
+        super::Error<ListConversationMessagesError>,
     > {
         self.send_with_response().await.map(::client_runtime::Response::into_body)
     }
@@ -135,8 +135,8 @@ impl<'a> ListConversationMessagesRequest<'a> {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::client_runtime::Response<crate::types::ListMessagesResponse>,
-        crate::Error<ListConversationMessagesError>,
+        ::client_runtime::Response<super::types::ListMessagesResponse>,
+        super::Error<ListConversationMessagesError>,
     > {
         let request = self.request().map_err(::client_runtime::Error::InvalidRequest)?;
         self.client.http.execute(&request).await
@@ -148,12 +148,12 @@ impl<'a> ListConversationMessagesRequest<'a> {
         self,
     ) -> impl ::client_runtime::Stream<
         Item = ::std::result::Result<
-            crate::types::ListMessagesResponse,
-            crate::Error<ListConversationMessagesError>,
+            super::types::ListMessagesResponse,
+            super::Error<ListConversationMessagesError>,
         >,
     > + 'a {
         fn next_cursor(
-            page: &crate::types::ListMessagesResponse,
+            page: &super::types::ListMessagesResponse,
         ) -> ::std::option::Option<&str> {
             page.meta.next_cursor.as_deref()
         }
@@ -173,13 +173,13 @@ impl<'a> ListConversationMessagesRequest<'a> {
         self,
     ) -> impl ::client_runtime::Stream<
         Item = ::std::result::Result<
-            crate::types::Message,
-            crate::Error<ListConversationMessagesError>,
+            super::types::Message,
+            super::Error<ListConversationMessagesError>,
         >,
     > + 'a {
         fn items(
-            page: crate::types::ListMessagesResponse,
-        ) -> ::std::vec::Vec<crate::types::Message> {
+            page: super::types::ListMessagesResponse,
+        ) -> ::std::vec::Vec<super::types::Message> {
             page.data
         }
         ::client_runtime::paginate::items(self.pages(), items)
@@ -190,16 +190,16 @@ impl<'a> ListConversationMessagesRequest<'a> {
 pub enum ListConversationMessagesError {
     /// Status 400.
     /// Bad request. The docs' text says a malformed id returns INVALID_INPUT; the docs' example body for this error shows VALIDATION_FAILED.
-    BadRequest(crate::types::ErrorResponse),
+    BadRequest(super::types::ErrorResponse),
     /// Status 401.
     /// Authentication failed.
-    Unauthorized(crate::types::ErrorResponse),
+    Unauthorized(super::types::ErrorResponse),
     /// Status 403.
     /// Forbidden, e.g. the API key lacks the required conversations:read scope.
-    Forbidden(crate::types::ErrorResponse),
+    Forbidden(super::types::ErrorResponse),
     /// Status 404.
     /// Not found: a well-formed but unknown id, including ids belonging to another organization.
-    NotFound(crate::types::ErrorResponse),
+    NotFound(super::types::ErrorResponse),
 }
 impl ::client_runtime::ErrorBody for ListConversationMessagesError {
     fn decode(

@@ -101,8 +101,8 @@ impl<'a> GetConversationMessagesRequest<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::types::Message>,
-        crate::Error<::client_runtime::NoErrorBody>,
+        ::std::vec::Vec<super::types::Message>,
+        super::Error<::client_runtime::NoErrorBody>,
     > {
         self.send_with_response().await.map(::client_runtime::Response::into_body)
     }
@@ -110,8 +110,8 @@ impl<'a> GetConversationMessagesRequest<'a> {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::client_runtime::Response<::std::vec::Vec<crate::types::Message>>,
-        crate::Error<::client_runtime::NoErrorBody>,
+        ::client_runtime::Response<::std::vec::Vec<super::types::Message>>,
+        super::Error<::client_runtime::NoErrorBody>,
     > {
         let request = self.request().map_err(::client_runtime::Error::InvalidRequest)?;
         self.client.http.execute(&request).await

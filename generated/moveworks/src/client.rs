@@ -127,8 +127,8 @@ impl<'a> ListConversationMessagesRequest<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::types::ListConversationMessagesResponse,
-        crate::Error<ListConversationMessagesError>,
+        super::types::ListConversationMessagesResponse,
+        super::Error<ListConversationMessagesError>,
     > {
         self.send_with_response().await.map(::client_runtime::Response::into_body)
     }
@@ -136,8 +136,8 @@ impl<'a> ListConversationMessagesRequest<'a> {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::client_runtime::Response<crate::types::ListConversationMessagesResponse>,
-        crate::Error<ListConversationMessagesError>,
+        ::client_runtime::Response<super::types::ListConversationMessagesResponse>,
+        super::Error<ListConversationMessagesError>,
     > {
         let request = self.request().map_err(::client_runtime::Error::InvalidRequest)?;
         self.client.http.execute(&request).await
@@ -149,12 +149,12 @@ impl<'a> ListConversationMessagesRequest<'a> {
         self,
     ) -> impl ::client_runtime::Stream<
         Item = ::std::result::Result<
-            crate::types::ListConversationMessagesResponse,
-            crate::Error<ListConversationMessagesError>,
+            super::types::ListConversationMessagesResponse,
+            super::Error<ListConversationMessagesError>,
         >,
     > + 'a {
         fn next_cursor(
-            page: &crate::types::ListConversationMessagesResponse,
+            page: &super::types::ListConversationMessagesResponse,
         ) -> ::std::option::Option<&str> {
             page.metadata.as_ref()?.next_cursor.as_ref()?.as_deref()
         }
@@ -174,13 +174,13 @@ impl<'a> ListConversationMessagesRequest<'a> {
         self,
     ) -> impl ::client_runtime::Stream<
         Item = ::std::result::Result<
-            crate::types::Message,
-            crate::Error<ListConversationMessagesError>,
+            super::types::Message,
+            super::Error<ListConversationMessagesError>,
         >,
     > + 'a {
         fn items(
-            page: crate::types::ListConversationMessagesResponse,
-        ) -> ::std::vec::Vec<crate::types::Message> {
+            page: super::types::ListConversationMessagesResponse,
+        ) -> ::std::vec::Vec<super::types::Message> {
             page.messages
         }
         ::client_runtime::paginate::items(self.pages(), items)
@@ -191,19 +191,19 @@ impl<'a> ListConversationMessagesRequest<'a> {
 pub enum ListConversationMessagesError {
     /// Status 400.
     /// Bad request - Invalid input parameters
-    BadRequest(crate::types::InvalidCursorErrorResponse),
+    BadRequest(super::types::InvalidCursorErrorResponse),
     /// Status 401.
     /// Unauthorized - Invalid or missing authentication
-    Unauthorized(crate::types::UnauthorizedErrorResponse),
+    Unauthorized(super::types::UnauthorizedErrorResponse),
     /// Status 404.
     /// Not found - Resource does not exist
-    NotFound(crate::types::NotFoundErrorResponse),
+    NotFound(super::types::NotFoundErrorResponse),
     /// Status 429.
     /// Rate limit exceeded
-    TooManyRequests(crate::types::RateLimitExceededErrorResponse),
+    TooManyRequests(super::types::RateLimitExceededErrorResponse),
     /// Status 500.
     /// Internal server error
-    InternalServerError(crate::types::InternalErrorResponse),
+    InternalServerError(super::types::InternalErrorResponse),
 }
 impl ::client_runtime::ErrorBody for ListConversationMessagesError {
     fn decode(

@@ -89,8 +89,8 @@ impl<'a> ListMessagesRequest<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        crate::types::ListMessagesResponse,
-        crate::Error<::client_runtime::NoErrorBody>,
+        super::types::ListMessagesResponse,
+        super::Error<::client_runtime::NoErrorBody>,
     > {
         self.send_with_response().await.map(::client_runtime::Response::into_body)
     }
@@ -98,8 +98,8 @@ impl<'a> ListMessagesRequest<'a> {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::client_runtime::Response<crate::types::ListMessagesResponse>,
-        crate::Error<::client_runtime::NoErrorBody>,
+        ::client_runtime::Response<super::types::ListMessagesResponse>,
+        super::Error<::client_runtime::NoErrorBody>,
     > {
         let request = self.request().map_err(::client_runtime::Error::InvalidRequest)?;
         self.client.http.execute(&request).await
