@@ -205,6 +205,8 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    /// Sent in the `Cookie` header.
+    Cookie,
     /// The request body (at most one per operation).
     Body,
 }

@@ -45,6 +45,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     let mut operations = r.operations(auth_header.as_deref());
     let client_headers = r.hoist_client_headers(&mut operations);
     r.resolve_pagination(&mut operations);
+    r.check_alias_cycles();
     r.diags.clone().into_result()?;
     let mut types = r.types;
     types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -139,6 +140,16 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Reports a `$ref` into another file: codegen reads one document.
+    fn external_ref(&mut self, reference: &str, pointer: &str) {
+        let file = reference.split('#').next().unwrap_or(reference);
+        self.error(
+            pointer,
+            format!("`$ref: {reference}` points into another file (`{file}`); the generator reads one self-contained document"),
+            "bundle the spec into one file first (e.g. `redocly bundle` or `swagger-cli bundle`), or move the schema into `components`",
+        );
+    }
+
     /// The component schema a `$ref` names, with its key.
     fn schema_target(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
         let key = reference.strip_prefix("#/components/schemas/")?;
@@ -149,6 +160,10 @@ impl<'a> Resolver<'a> {
     fn reference_ty(&mut self, reference: &str, pointer: &str) -> Ty {
         match self.schema_target(reference) {
             Some((key, _)) => Ty::Named(self.components[key].clone()),
+            None if !reference.starts_with('#') => {
+                self.external_ref(reference, pointer);
+                Ty::Json
+            }
             None => {
                 self.error(
                     pointer,
@@ -457,6 +472,51 @@ impl<'a> Resolver<'a> {
         TypeKind::OneOf(OneOf { tagging: Tagging::Untagged, variants, unknown, common_str_fields: Vec::new() })
     }
 
+    /// Schemas that are only `$ref`s to each other (`A: {$ref: B}`, `B: {$ref: A}`)
+    /// describe no value at all; as Rust they would be `type A = B; type B = A;`.
+    fn check_alias_cycles(&mut self) {
+        let target = |t: &TypeDef| match &t.kind {
+            TypeKind::Alias(Ty::Named(n)) => Some(n.clone()),
+            _ => None,
+        };
+        let key_of: HashMap<String, String> = self.components.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
+        let mut reported: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut cycles = Vec::new();
+        for start in &self.types {
+            let mut chain = vec![start.name.clone()];
+            let mut current = target(start);
+            while let Some(next) = current {
+                if next == start.name {
+                    if chain.iter().all(|n| !reported.contains(n)) {
+                        reported.extend(chain.iter().cloned());
+                        cycles.push(chain.clone());
+                    }
+                    break;
+                }
+                if chain.contains(&next) || chain.len() > self.types.len() {
+                    break;
+                }
+                current = self.index.get(&next).and_then(|&i| target(&self.types[i]));
+                chain.push(next);
+            }
+        }
+        for chain in cycles {
+            let keys: Vec<String> = chain.iter().map(|n| key_of.get(n).unwrap_or(n).clone()).collect();
+            let pointer = format!("/components/schemas/{}", token(&keys[0]));
+            let path = keys.iter().chain(keys.first()).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" → ");
+            let message = if keys.len() == 1 {
+                format!("the schema `{}` is only a reference to itself, so it describes no value", keys[0])
+            } else {
+                format!("the schemas {path} refer to each other with nothing in between, so they describe no value")
+            };
+            self.error(
+                &pointer,
+                message,
+                "give one of them a real definition (an object, a type), or remove the cycle",
+            );
+        }
+    }
+
     // ---- security ------------------------------------------------------
 
     /// The client's authentication, and the header it occupies (so that a
@@ -568,8 +628,7 @@ impl<'a> Resolver<'a> {
                     }
                     ParamLocation::Header
                 }
-                // Cookies are not sent by the generated clients (yet): documented in ARCHITECTURE.md.
-                Parameter::Cookie { .. } => continue,
+                Parameter::Cookie { .. } => ParamLocation::Cookie,
             };
             let (ty, minimum, maximum, default) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -637,6 +696,10 @@ impl<'a> Resolver<'a> {
                     .and_then(|b| b.as_item());
                 match found {
                     Some(b) => b,
+                    None if !reference.starts_with('#') => {
+                        self.external_ref(reference, &b_pointer);
+                        return None;
+                    }
                     None => {
                         self.error(&b_pointer, format!("`$ref: {reference}` points to no request body"), "point it at an entry of `components/requestBodies`");
                         return None;
@@ -681,7 +744,9 @@ impl<'a> Resolver<'a> {
                     .strip_prefix("#/components/parameters/")
                     .and_then(|key| self.components()?.parameters.get(&unescape(key)))
                     .and_then(|p| p.as_item());
-                if found.is_none() {
+                if found.is_none() && !reference.starts_with('#') {
+                    self.external_ref(reference, pointer);
+                } else if found.is_none() {
                     self.error(pointer, format!("`$ref: {reference}` points to no parameter"), "point it at an entry of `components/parameters`");
                 }
                 found
@@ -738,7 +803,9 @@ impl<'a> Resolver<'a> {
                     .strip_prefix("#/components/responses/")
                     .and_then(|key| self.components()?.responses.get(&unescape(key)))
                     .and_then(|r| r.as_item());
-                if found.is_none() {
+                if found.is_none() && !reference.starts_with('#') {
+                    self.external_ref(reference, pointer);
+                } else if found.is_none() {
                     self.error(pointer, format!("`$ref: {reference}` points to no response"), "point it at an entry of `components/responses`");
                 }
                 found

@@ -197,13 +197,23 @@ pub struct Request {
     pub path: String,
     pub query: Vec<(&'static str, String)>,
     pub headers: Vec<(&'static str, String)>,
+    /// Cookie parameters, sent together in one `Cookie` header.
+    pub cookies: Vec<(&'static str, String)>,
     pub body: Option<Body>,
     pub options: RequestOptions,
 }
 
 impl Request {
     pub fn new(method: Method, path: String) -> Self {
-        Request { method, path, query: Vec::new(), headers: Vec::new(), body: None, options: RequestOptions::default() }
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            options: RequestOptions::default(),
+        }
     }
 }
 
@@ -323,6 +333,23 @@ impl HttpClient {
                 Failure::Invalid(InvalidRequest::new(*name, "contains a character not allowed in a header (CR, LF or another control character)"))
             })?;
             builder = builder.header(*name, value);
+        }
+        if !request.cookies.is_empty() {
+            let mut cookie = String::new();
+            for (name, value) in &request.cookies {
+                if value.contains([';', '\r', '\n']) {
+                    return Err(Failure::Invalid(InvalidRequest::new(*name, "contains `;` or a line break, which a cookie cannot carry")));
+                }
+                if !cookie.is_empty() {
+                    cookie.push_str("; ");
+                }
+                cookie.push_str(name);
+                cookie.push('=');
+                cookie.push_str(value);
+            }
+            let value = HeaderValue::from_str(&cookie)
+                .map_err(|_| Failure::Invalid(InvalidRequest::new("Cookie", "contains a character not allowed in a header")))?;
+            builder = builder.header(reqwest::header::COOKIE, value);
         }
         builder = match &request.body {
             None => builder,

@@ -335,3 +335,19 @@ async fn execute_empty_and_bytes_ignore_or_keep_a_non_json_body() {
     assert!(matches!(&err, Error::Decode(d) if d.excerpt == "not json"), "{err:?}");
     assert_eq!(server.count(), 3);
 }
+
+#[tokio::test]
+async fn cookie_parameters_share_one_cookie_header_and_cannot_inject() {
+    let server = Server::start(vec![reply(200, "{}")]).await;
+    let client = client(&server, 0);
+    let mut req = Request::new(Method::GET, "/x".into());
+    req.cookies = vec![("session", "abc".into()), ("theme", "dark".into())];
+    call(&client, &req).await.unwrap();
+    assert_eq!(server.requests()[0].header("cookie"), Some("session=abc; theme=dark"));
+
+    let mut req = Request::new(Method::GET, "/x".into());
+    req.cookies = vec![("session", "abc; admin=1".into())];
+    let err = call(&client, &req).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(e) if e.parameter == "session"), "{err:?}");
+    assert_eq!(server.requests().len(), 1, "a refused request is never sent");
+}

@@ -275,6 +275,7 @@ fn request_fn(op: &Operation) -> TokenStream {
         let check = range_check(p, quote!(*value));
         let push = match (p.location, &op.body_encoding) {
             (ParamLocation::Query, _) => quote!(::client_runtime::encode::push_query(&mut request.query, #wire, value);),
+            (ParamLocation::Cookie, _) => quote!(request.cookies.push((#wire, ::client_runtime::encode::to_text(value)));),
             (ParamLocation::Body, Some(BodyEncoding::Json)) => {
                 quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?);)
             }
