@@ -1,0 +1,1 @@
+//! Shared pieces of the benchmarks: see BENCHMARKS.md for what each measures and how to run it.
