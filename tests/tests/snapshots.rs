@@ -545,6 +545,342 @@ fixtures! {
         assert!(!s.contains('\u{202e}'), "a right-to-left override reaches the generated code");
         assert_has(s, r#"Self::Ab => "a\u{202e}b","#);
     }
+
+    // ---- hard schema shapes ----
+
+    fn shape_allof(s) {
+        // allOf is one struct holding every member's properties, in member order,
+        // as plain fields (no `flatten`).
+        let pet = item(s, "pub struct Pet {");
+        assert_in_order(pet, &["pub id:", "pub created_at:", "pub name:", "pub nickname:", "pub species:", "pub birthday:", "pub owner:", "pub vaccinated:"]);
+        assert_lacks(s, "flatten");
+        // `required` counts from whichever member lists it: `id` (Resource), `name`
+        // (Named, inside NewPet's allOf), `species` (declared by NewPet, required by
+        // Pet's inline member).
+        assert_eq!(field(pet, "id"), "pub id: ::std::string::String,");
+        assert_eq!(field(pet, "name"), "pub name: ::std::string::String,");
+        assert_eq!(field(pet, "species"), "pub species: PetSpecies,");
+        assert_has(&field(pet, "nickname"), "pub nickname: ::std::option::Option<::std::string::String>,");
+        assert_has(&field(pet, "vaccinated"), "pub vaccinated: ::std::option::Option<bool>,");
+        // `allOf: [{$ref}]` beside a description is the referenced type, documented.
+        assert_eq!(field(pet, "owner"), "/// The pet's owner. pub owner: Owner,");
+        assert_lacks(s, "PetOwner");
+        // An allOf member that is itself an allOf: its properties and `required` count.
+        assert_in_order(item(s, "pub struct Owner {"), &["pub name: ::std::string::String,", "pub email: ::std::option::Option<::std::string::String>,", "pub phone: ::std::string::String,"]);
+        // An inline request body merging a $ref and an inline member.
+        assert_has(s, "pub fn create_pet(&self, body: impl ::std::convert::Into<super::types::CreatePetBody>) -> CreatePetRequest<'_>");
+        assert_in_order(item(s, "pub struct CreatePetBody {"), &[
+            "pub name: ::std::string::String,",
+            "pub nickname:",
+            "pub species: ::std::option::Option<CreatePetBodySpecies>,",
+            "pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,",
+            "pub owner_id: ::std::string::String,",
+        ]);
+        // The members stay types of their own.
+        assert_has(item(s, "pub struct NewPet {"), "pub name: ::std::string::String,");
+        assert_has(item(s, "pub struct Resource {"), "pub id: ::std::string::String,");
+    }
+
+    fn shape_anyof(s) {
+        // anyOf is emitted as an untagged enum, exactly like an untagged oneOf: the
+        // members are tried in the spec's order and the first that decodes wins (one
+        // typed value, not a struct of options); anything else is kept in `Unknown`.
+        assert_has(s, "#[serde(untagged)] pub enum Reach {");
+        assert_in_order(item(s, "pub enum Reach {"), &[
+            "Email(Email),",
+            "Phone(Phone),",
+            "ReachVariant2(ReachVariant2),",
+            "/// A variant this client does not know yet, kept as sent.",
+            "Unknown(::serde_json::Value),",
+            "}",
+        ]);
+        assert_has(item(s, "pub struct ReachVariant2 {"), "pub street: ::std::string::String, pub city: ::std::string::String,");
+        // Primitives, in the spec's order: `42` is `Integer(42)`, `"a"` is `String`.
+        assert_has(s, "#[serde(untagged)] pub enum ContactId {");
+        assert_in_order(item(s, "pub enum ContactId {"), &["Integer(i64),", "String(::std::string::String),", "Unknown(::serde_json::Value),", "}"]);
+        assert_in_order(item(s, "pub enum ContactTags {"), &["String(::std::string::String),", "Array(::std::vec::Vec<::std::string::String>),", "Unknown(::serde_json::Value),", "}"]);
+        assert_in_order(item(s, "pub enum ContactScore {"), &["Number(f64),", "Bool(bool),", "Unknown(::serde_json::Value),", "}"]);
+        let contact = item(s, "pub struct Contact {");
+        assert_eq!(field(contact, "id"), "/// A numeric or a textual id. pub id: ContactId,");
+        assert_eq!(field(contact, "reach"), "/// How to reach the contact. pub reach: Reach,");
+        assert_has(&field(contact, "tags"), "pub tags: ::std::option::Option<ContactTags>,");
+    }
+
+    #[ignore = "generator bug: a discriminated oneOf nested in an untagged oneOf takes every object through its own `Unknown`: `Element` never decodes as `Vehicle`"]
+    @pending fn shape_discriminator(s) {
+        // With a mapping, its values are the tags and name the variants, whether the
+        // target is a full $ref or a bare schema name.
+        assert_in_order(item(s, "pub enum Shape {"), &["Circle(Circle),", "Sq(Square),", "TriAngle(Triangle),", "Unknown(::serde_json::Value),", "}"]);
+        let de = item(s, "impl<'de> ::serde::Deserialize<'de> for Shape {");
+        assert_has(de, r#"match value.get("shape_type").and_then(::serde_json::Value::as_str) {"#);
+        assert_in_order(de, &[
+            r#"::std::option::Option::Some("circle") => { ::serde_json::from_value(value).map(Self::Circle) }"#,
+            r#"::std::option::Option::Some("sq") => { ::serde_json::from_value(value).map(Self::Sq) }"#,
+            r#"::std::option::Option::Some("tri-angle") => { ::serde_json::from_value(value).map(Self::TriAngle) }"#,
+            "_ => return Ok(Self::Unknown(value)),",
+        ]);
+        // The tag is each variant's own property, so a variant serialises as itself.
+        assert_eq!(field(item(s, "pub struct Circle {"), "shape_type"), "pub shape_type: ::std::string::String,");
+        assert_eq!(field(item(s, "pub struct Square {"), "shape_type"), "pub shape_type: SquareShapeType,");
+        assert_has(item(s, "impl ::serde::Serialize for Shape {"), "Self::Sq(value) => ::serde::Serialize::serialize(value, serializer),");
+        // Without a mapping the tag is the schema name.
+        let vehicle = item(s, "impl<'de> ::serde::Deserialize<'de> for Vehicle {");
+        assert_has(vehicle, r#"match value.get("vehicle_type").and_then(::serde_json::Value::as_str) {"#);
+        assert_in_order(vehicle, &[r#"::std::option::Option::Some("Car") => {"#, r#"::std::option::Option::Some("Bike") => {"#, "_ => return Ok(Self::Unknown(value)),"]);
+        assert_has(item(s, "impl Vehicle {"), "pub fn vehicle_type(&self) -> ::std::option::Option<&str>");
+        // Arrays of oneOf: by $ref, and inline (named from the property, same tagging).
+        let drawing = item(s, "pub struct Drawing {");
+        assert_eq!(field(drawing, "shapes"), "pub shapes: ::std::vec::Vec<Shape>,");
+        assert_has(&field(drawing, "layers"), "pub layers: ::std::option::Option<::std::vec::Vec<DrawingLayersItem>>,");
+        assert_has(item(s, "impl<'de> ::serde::Deserialize<'de> for DrawingLayersItem {"), r#"match value.get("vehicle_type").and_then(::serde_json::Value::as_str) {"#);
+        assert_has(&field(item(s, "pub struct Garage {"), "vehicles"), "pub vehicles: ::std::option::Option<::std::vec::Vec<Vehicle>>,");
+        // A oneOf of two discriminated oneOfs.
+        assert_in_order(item(s, "pub enum Element {"), &["Shape(Shape),", "Vehicle(Vehicle),", "Unknown(::serde_json::Value),", "}"]);
+        // The bug: as a derived untagged enum, `Element` tries `Shape` first, whose
+        // `Unknown` accepts any object, so `{"vehicle_type": "Car", "doors": 4}`
+        // decodes as `Element::Shape(Shape::Unknown(..))`. A nested open oneOf
+        // must not take a value whose tag it does not know.
+        assert_lacks(s, "#[serde(untagged)] pub enum Element { Shape(Shape),");
+    }
+
+    fn shape_recursive(s) {
+        // A field that would make a type infinitely large is boxed; a Vec or a map
+        // is already indirect.
+        let node = item(s, "pub struct Node {");
+        assert_eq!(field(node, "children"), "pub children: ::std::vec::Vec<Node>,");
+        assert_has(&field(node, "parent"), "pub parent: ::std::option::Option<::std::boxed::Box<Node>>,");
+        // Mutual recursion: the cycle A -> B -> A goes through a Box.
+        assert_eq!(field(item(s, "pub struct A {"), "b"), "pub b: ::std::boxed::Box<B>,");
+        assert_has(&field(item(s, "pub struct B {"), "a"), "pub a: ::std::option::Option<::std::boxed::Box<A>>,");
+        // A oneOf whose member holds the oneOf: Expr -> BinaryOp -> Expr.
+        assert_in_order(item(s, "pub enum Expr {"), &["Literal(Literal),", "BinaryOp(::std::boxed::Box<BinaryOp>),", "Unknown(::serde_json::Value),", "}"]);
+        assert_has(item(s, "pub struct BinaryOp {"), "pub left: ::std::boxed::Box<Expr>, pub right: ::std::boxed::Box<Expr>,");
+        // A oneOf containing itself inline...
+        assert_in_order(item(s, "pub enum Filter {"), &["FilterVariant0(FilterVariant0),", "FilterVariant1(::std::boxed::Box<FilterVariant1>),", "Unknown(::serde_json::Value),", "}"]);
+        assert_eq!(field(item(s, "pub struct FilterVariant1 {"), "not"), "pub not: ::std::boxed::Box<Filter>,");
+        // ...and through an array and a map, which need no Box.
+        assert_in_order(item(s, "pub enum Json {"), &[
+            "String(::std::string::String),",
+            "Number(f64),",
+            "Bool(bool),",
+            "Array(::std::vec::Vec<Json>),",
+            "Map(::std::collections::BTreeMap<::std::string::String, Json>),",
+            "Unknown(::serde_json::Value),",
+            "}",
+        ]);
+        assert_lacks(s, "Box<Json>");
+        assert_has(s, "pub fn evaluate(&self, body: impl ::std::convert::Into<super::types::Expr>) -> EvaluateRequest<'_>");
+        assert_has(s, "pub async fn send(self) -> ::std::result::Result<super::types::Json, super::Error<::client_runtime::NoErrorBody>>");
+    }
+
+    #[ignore = "generator bug: additionalProperties beside properties is dropped: `Extensible` and `Annotated` lose every other property on decode and re-encode"]
+    @pending fn shape_maps(s) {
+        let map = "::std::collections::BTreeMap<::std::string::String";
+        let record = item(s, "pub struct Record {");
+        assert_eq!(field(record, "labels"), format!("pub labels: {map}, ::std::string::String>,"));
+        // `additionalProperties: true`, `type: object` alone and `{}`: any JSON value.
+        for free in ["anything", "free_form", "untyped"] {
+            assert_has(&field(record, free), &format!("pub {free}: ::std::option::Option<::serde_json::Value>,"));
+        }
+        assert_has(&field(record, "owners"), &format!("pub owners: ::std::option::Option<{map}, Owner>>,"));
+        assert_has(&field(record, "groups"), &format!("pub groups: ::std::option::Option<{map}, ::std::vec::Vec<::std::string::String>>>,"));
+        assert_has(&field(record, "matrix"), &format!("pub matrix: ::std::option::Option<{map}, {map}, f64>>>,"));
+        // A map as the whole response body.
+        assert_has(s, &format!("pub async fn send(self) -> ::std::result::Result<{map}, i32>, super::Error<::client_runtime::NoErrorBody>>"));
+        // `additionalProperties: false`: the struct; unknown properties are still
+        // ignored on decode, never refused.
+        assert_has(item(s, "pub struct Closed {"), "pub x: i32,");
+        assert_lacks(s, "deny_unknown_fields");
+        // Properties and additionalProperties: the known fields, and the others kept
+        // (typed by the schema) rather than silently dropped.
+        let extensible = item(s, "pub struct Extensible {");
+        assert_has(extensible, "pub kind: ::std::string::String,");
+        assert_has(extensible, "#[serde(flatten)]");
+        assert_has(extensible, &format!("{map}, ::serde_json::Value>"));
+        let annotated = item(s, "pub struct Annotated {");
+        assert_has(annotated, "pub name: ::std::string::String,");
+        assert_has(annotated, "#[serde(flatten)]");
+        assert_has(annotated, &format!("{map}, ::std::string::String>"));
+    }
+
+    #[ignore = "generator bug: `maximum: 18446744073709551615` on an integer gives `i64` (valid values fail to decode) and drops its bounds; an exclusive bound on a number drops all its checks"]
+    @pending fn shape_numbers(s) {
+        let m = item(s, "pub struct Measurement {");
+        for (name, ty) in [("small", "i32"), ("large", "i64"), ("plain", "i64"), ("single", "f32"), ("double", "f64"), ("number", "f64")] {
+            assert_eq!(field(m, name), format!("pub {name}: {ty},"));
+        }
+        // uuid is an opaque String; date and date-time are chrono; binary and byte
+        // inside JSON are strings.
+        assert_eq!(field(m, "id"), "pub id: ::std::string::String,");
+        let chrono = "::client_runtime::chrono";
+        assert_has(&field(m, "day"), &format!("pub day: ::std::option::Option<{chrono}::NaiveDate>,"));
+        assert_has(&field(m, "at"), &format!("pub at: ::std::option::Option<{chrono}::DateTime<{chrono}::Utc>>,"));
+        assert_has(&field(m, "payload"), "pub payload: ::std::option::Option<::std::string::String>,");
+        assert_has(&field(m, "signature"), "pub signature: ::std::option::Option<::std::string::String>,");
+        assert_has(&field(m, "tiny"), "pub tiny: ::std::option::Option<f64>,");
+        // An integer enum is its integer type.
+        assert_has(s, "/// 1 is the highest. pub type Priority = i32;");
+        assert_has(s, "pub fn level(mut self, value: i32) -> Self");
+        // Parameter bounds are checked in the parameter's type; exclusive integer
+        // bounds become the inclusive ones next to them; -1e30 is a valid f64 literal.
+        let some = "::std::option::Option::Some";
+        assert_has(s, &format!(r#"check_range("offset", *value, {some}(-9223372036854775808i64), {some}(9223372036854775807i64))?;"#));
+        assert_has(s, &format!(r#"check_range("threshold", *value, {some}(-1000000000000000000000000000000f64), {some}(1000000000000000000000000000000f64))?;"#));
+        assert_has(s, &format!(r#"check_range("positive", *value, {some}(1i32), {some}(99i32))?;"#));
+        assert_has(s, "/// Must be between 1 and 99 (checked before sending). pub fn positive(");
+        // A maximum beyond the int32 type cannot be exceeded: only the minimum is checked.
+        assert_has(s, &format!(r#"check_range("wide", *value, {some}(0i32), ::std::option::Option::None)?;"#));
+        assert_has(s, "pub fn get_measurement(&self, id: impl ::std::convert::Into<::std::string::String>) -> GetMeasurementRequest<'_>");
+        assert_has(s, &format!("pub fn since(mut self, value: impl ::std::convert::Into<{chrono}::DateTime<{chrono}::Utc>>) -> Self"));
+        assert_has(s, &format!("pub fn day(mut self, value: impl ::std::convert::Into<{chrono}::NaiveDate>) -> Self"));
+        // The bugs. Every value the spec allows (0 ..= u64::MAX) must decode, and
+        // `minimum: 0` is still checked before sending.
+        assert_eq!(field(m, "counter"), "pub counter: u64,");
+        assert_has(s, "pub fn counter(mut self, value: u64) -> Self");
+        assert_has(s, r#"check_range("counter""#);
+        // `maximum: 1` is checked even though the minimum is exclusive.
+        assert_has(s, r#"check_range("fraction""#);
+    }
+
+    fn shape_enum_case(s) {
+        // Values equal after case conversion are numbered in spec order, each with
+        // its own wire value both ways.
+        assert_in_order(item(s, "pub enum Op {"), &[
+            "/// `add`", "Add,", "/// `Add`", "Add2,", "/// `ADD`", "Add3,",
+            "/// `foo-bar`", "FooBar,", "/// `foo_bar`", "FooBar2,", "/// `fooBar`", "FooBar3,",
+            "Unknown(::std::string::String),",
+        ]);
+        assert_has(s, r#"Self::Add => "add", Self::Add2 => "Add", Self::Add3 => "ADD", Self::FooBar => "foo-bar", Self::FooBar2 => "foo_bar", Self::FooBar3 => "fooBar","#);
+        assert_has(item(s, "impl ::std::convert::From<&str> for Op {"), r#""add" => Self::Add, "Add" => Self::Add2, "ADD" => Self::Add3, "foo-bar" => Self::FooBar, "foo_bar" => Self::FooBar2, "fooBar" => Self::FooBar3,"#);
+        // Properties equal after conversion are numbered and each renamed to its wire name.
+        let thing = item(s, "pub struct Thing {");
+        assert_eq!(field(thing, "foo_bar"), r#"#[serde(rename = "foo-bar")] pub foo_bar: ::std::string::String,"#);
+        assert_eq!(field(thing, "foo_bar2"), r#"#[serde(rename = "foo_bar")] pub foo_bar2: i32,"#);
+        assert_eq!(field(thing, "foo_bar3"), r#"#[serde(rename = "fooBar")] pub foo_bar3: bool,"#);
+        assert_eq!(field(thing, "foo_bar4"), r#"#[serde(rename = "FooBar")] pub foo_bar4: Op,"#);
+        // A `title` never names a type: two schemas titled `User` keep their keys,
+        // two inline objects titled `Address` are named from their place.
+        assert_has(&field(thing, "owner"), "pub owner: ::std::option::Option<UserA>,");
+        assert_has(&field(thing, "editor"), "pub editor: ::std::option::Option<UserB>,");
+        assert_has(&field(thing, "home"), "pub home: ::std::option::Option<ThingHome>,");
+        assert_has(&field(thing, "work"), "pub work: ::std::option::Option<ThingWork>,");
+        assert_has(item(s, "pub struct ThingHome {"), "pub street:");
+        assert_has(item(s, "pub struct ThingWork {"), "pub building:");
+        assert_lacks(s, "pub struct User {");
+        assert_lacks(s, "pub struct Address");
+        // Schema keys equal after conversion (`user_profile`, `UserProfile`): numbered in spec order.
+        assert_has(&field(thing, "profile"), "pub profile: ::std::option::Option<UserProfile>,");
+        assert_has(&field(thing, "profile2"), "pub profile2: ::std::option::Option<UserProfile2>,");
+        assert_has(item(s, "pub struct UserProfile {"), "pub bio:");
+        assert_has(item(s, "pub struct UserProfile2 {"), "pub avatar:");
+        assert_has(s, "pub fn op(mut self, value: impl ::std::convert::Into<super::types::Op>) -> Self");
+    }
+
+    #[ignore = "generator bug: `explode: false` query arrays are sent exploded (`tags=a&tags=b`, not `tags=a,b`); a multipart/form-data body is sent with a `Content-Type` that has no boundary"]
+    @pending fn shape_operations(s) {
+        // No operationId: named from the method and the path.
+        assert_has(s, "/// `GET /widgets` pub fn get_widgets(&self, session: impl ::std::convert::Into<::std::string::String>) -> GetWidgetsRequest<'_>");
+        assert_has(s, "/// `GET /widgets/{widget_id}` pub fn get_widgets_widget_id(&self, widget_id: impl ::std::convert::Into<::std::string::String>) -> GetWidgetsWidgetIdRequest<'_>");
+        assert_has(s, "/// `DELETE /widgets/{widget_id}` pub fn delete_widgets_widget_id(");
+        // operationIds equal after case conversion (`listThings`, `list_things`): numbered in spec order.
+        assert_has(s, "/// `GET /things` pub fn list_things(&self) -> ListThingsRequest<'_>");
+        assert_has(s, "/// `GET /things/all` pub fn list_things2(&self) -> ListThings2Request<'_>");
+        // Success bodies: any JSON media type, `+json` too, is decoded as JSON; of
+        // several media types, the JSON one is used.
+        assert_has(item(s, "impl<'a> CreateWidgetRequest<'a> {"), "pub async fn send(self) -> ::std::result::Result<super::types::Widget, super::Error<CreateWidgetError>>");
+        assert_has(item(s, "impl<'a> GetWidgetsWidgetIdRequest<'a> {"), "pub async fn send(self) -> ::std::result::Result<super::types::Widget, super::Error<::client_runtime::NoErrorBody>>");
+        // text/plain and application/octet-stream are the body's bytes, undecoded.
+        for op in ["GetLabelRequest", "DownloadBlobRequest"] {
+            let imp = item(s, &format!("impl<'a> {op}<'a> {{"));
+            assert_has(imp, "pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<u8>, super::Error<::client_runtime::NoErrorBody>>");
+            assert_has(imp, "self.client.http.execute_bytes(&request).await");
+        }
+        // Error bodies: a JSON one (`application/problem+json`) is decoded; text and
+        // HTML ones have no variant (the text stays in `ApiError::raw`).
+        let errors = item(s, "pub enum CreateWidgetError {");
+        assert_has(errors, "/// Status 400. /// Invalid BadRequest(super::types::Problem),");
+        assert_lacks(errors, "Conflict");
+        assert_lacks(errors, "InternalServerError");
+        assert_has(item(s, "impl ::client_runtime::ErrorBody for CreateWidgetError {"), "_ => ::std::option::Option::None,");
+        // Request bodies: JSON, form (a typed struct), octet-stream (bytes with their content type).
+        assert_has(s, "pub fn create_widget(&self, body: impl ::std::convert::Into<super::types::Widget>) -> CreateWidgetRequest<'_>");
+        assert_has(item(s, "impl<'a> CreateWidgetRequest<'a> {"), "request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?);");
+        assert_has(s, "pub fn log_in(&self, body: impl ::std::convert::Into<super::types::LogInBody>) -> LogInRequest<'_>");
+        assert_has(item(s, "impl<'a> LogInRequest<'a> {"), "request.body = ::std::option::Option::Some(::client_runtime::encode::form_body(value)?);");
+        assert_has(item(s, "pub struct LogInBody {"), "pub username: ::std::string::String, pub password: ::std::string::String,");
+        assert_has(s, "pub fn upload_blob(&self, widget_id: impl ::std::convert::Into<::std::string::String>, body: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> UploadBlobRequest<'_>");
+        assert_has(item(s, "impl<'a> UploadBlobRequest<'a> {"), r#"::client_runtime::Body::Bytes { content_type: "application/octet-stream".into(), data: value.clone(), }"#);
+        assert_has(item(s, "impl<'a> UploadBlobRequest<'a> {"), "::client_runtime::Method::PUT");
+        // Parameters: the path, percent-encoded per segment...
+        assert_has(item(s, "impl<'a> GetLabelRequest<'a> {"), r#"path.push_str("/widgets/"); path.push_str(&::client_runtime::encode::path_segment("widget_id", &self.widget_id)?); path.push_str("/label");"#);
+        // ...a header...
+        let list = item(s, "impl<'a> GetWidgetsRequest<'a> {");
+        assert_has(list, r#"request.headers.push(("X-Request-Id", ::client_runtime::encode::to_text(value)));"#);
+        // ...cookies: a required one is an argument, an optional one a setter; the
+        // runtime sends them together in one `Cookie` header.
+        assert_has(list, r#"{ let value = &self.session; request.cookies.push(("session", ::client_runtime::encode::to_text(value))); }"#);
+        assert_has(list, r#"if let ::std::option::Option::Some(value) = &self.theme { request.cookies.push(("theme", ::client_runtime::encode::to_text(value))); }"#);
+        assert_has(list, "pub fn theme(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self");
+        // ...and query arrays: `explode: true` is one pair per item (`ids=1&ids=2`).
+        assert_has(list, "pub fn ids(mut self, value: impl ::std::convert::Into<::std::vec::Vec<i64>>) -> Self");
+        assert_has(list, r#"::client_runtime::encode::push_query(&mut request.query, "ids", value);"#);
+        // The bugs. `explode: false` is one comma-separated pair (`tags=a,b`), but is
+        // pushed like an exploded array.
+        assert_has(list, "pub fn tags(mut self, value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>) -> Self");
+        assert_lacks(list, r#"::client_runtime::encode::push_query(&mut request.query, "tags", value);"#);
+        // A multipart body without `boundary=` in its Content-Type cannot be parsed
+        // by any server, and the caller has no way to supply one.
+        assert_lacks(item(s, "impl<'a> UploadImageRequest<'a> {"), r#"content_type: "multipart/form-data".into()"#);
+    }
+
+    fn shape_31(s) {
+        let event = item(s, "pub struct Event {");
+        // `type: [string, "null"]` and required: an `Option`, always sent (`null` for `None`).
+        assert_eq!(field(event, "title"), "pub title: ::std::option::Option<::std::string::String>,");
+        // Optional too: absent and `null` kept apart.
+        assert_has(event, r#"with = "::client_runtime::encode::double_option" )] pub note: ::std::option::Option<::std::option::Option<::std::string::String>>,"#);
+        assert_has(&field(event, "tags"), "pub tags: ::std::option::Option<::std::option::Option<::std::vec::Vec<::std::string::String>>>,");
+        // `oneOf: [{$ref}, {type: "null"}]`: the referenced type, nullable.
+        assert_eq!(field(event, "payload"), "pub payload: ::std::option::Option<Payload>,");
+        // `$ref` with a sibling description: the referenced type, documented; with
+        // `nullable` beside it as well: nullable.
+        assert_eq!(
+            field(event, "source"),
+            r#"/// Where the event came from (a sibling of $ref, allowed in 3.1). #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub source: ::std::option::Option<Source>,"#
+        );
+        assert_has(event, r#"/// The source before, if any. #[serde( default, skip_serializing_if = "::std::option::Option::is_none", with = "::client_runtime::encode::double_option" )] pub previous: ::std::option::Option<::std::option::Option<Source>>,"#);
+        assert_lacks(s, "EventSource");
+        assert_lacks(s, "EventPrevious");
+        // `const` is a one-value enum: with a type, that type; without one, any JSON
+        // value (the constant is not checked).
+        assert_eq!(field(event, "version"), "pub version: i64,");
+        assert_eq!(field(event, "kind"), "pub kind: ::serde_json::Value,");
+        // Numeric exclusive bounds on an integer: the inclusive ones next to them.
+        assert_has(s, r#"::client_runtime::encode::check_range("limit", *value, ::std::option::Option::Some(1i32), ::std::option::Option::Some(100i32))?;"#);
+        assert_has(s, "/// Must be between 1 and 100 (checked before sending). pub fn limit(mut self, value: i32) -> Self");
+        // `examples` are data: they never reach the code.
+        assert_lacks(s, "evt_123");
+        // Webhooks are requests the server sends: nothing for the client to call.
+        assert_has(s, "pub fn get_event(&self, id: impl ::std::convert::Into<::std::string::String>) -> GetEventRequest<'_>");
+        assert_lacks(s, "on_event_created");
+        assert_lacks(s, "OnEventCreated");
+    }
+
+    #[ignore = "generator bug: with no operations, `Client`'s field `http` is never read (rustc: `error: field `http` is never read`, dead_code under #![deny(warnings)]; a warning in a generated crate); the builder's docs announce an empty list"]
+    @pending fn shape_31_webhooks_only(s) {
+        // The webhook payloads are still the API's types.
+        let shipped = item(s, "pub struct OrderShipped {");
+        assert_eq!(field(shipped, "order_id"), "pub order_id: ::std::string::String,");
+        assert_eq!(field(shipped, "shipped_at"), "pub shipped_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,");
+        assert_has(&field(shipped, "carrier"), "pub carrier: ::std::option::Option<::std::option::Option<::std::string::String>>,");
+        // Nothing to call, no server named: a client without operations, whose base
+        // URL the user sets.
+        assert_has(s, "pub fn builder() -> ClientBuilder");
+        assert_has(s, r#"pub const DEFAULT_BASE_URL: &'static str = "";"#);
+        assert_lacks(s, "Request<'_>");
+        // The builder's docs do not introduce a list with nothing in it.
+        assert_lacks(s, "with what every request needs: /// ///");
+    }
 }
 
 /// The part of `hostile_docs` that holds despite its bug: the prose stays in
