@@ -66,6 +66,9 @@ pub struct Field {
     pub nullable: bool,
     /// Boxed to break a cycle of types.
     pub boxed: bool,
+    /// The map of properties not named in the schema (`additionalProperties`
+    /// beside `properties`), flattened into the object.
+    pub flatten: bool,
     pub doc: Option<String>,
 }
 
@@ -129,6 +132,8 @@ pub enum Ty {
     Bool,
     I32,
     I64,
+    /// An integer whose bounds reach past `i64::MAX`.
+    U64,
     F32,
     F64,
     DateTime,
@@ -217,6 +222,8 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`: one part per top-level property.
+    Multipart,
     /// Sent as given, with this content type.
     Bytes(String),
 }
@@ -229,13 +236,25 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub doc: Option<String>,
-    pub minimum: Option<Bound>,
-    pub maximum: Option<Bound>,
+    /// Bounds that the parameter's type can break (vacuous ones are dropped).
+    pub minimum: Option<Limit>,
+    pub maximum: Option<Limit>,
     /// The default the server applies, for docs (JSON text).
     pub default: Option<String>,
+    /// For query arrays: one pair per item (`a=1&a=2`, the default) or one
+    /// comma-separated pair (`a=1,2`, `explode: false`).
+    pub explode: bool,
 }
 
 /// A numeric bound of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    pub value: Bound,
+    /// The value itself is outside the range.
+    pub exclusive: bool,
+}
+
+/// A bound's value, in the parameter's kind of number.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Bound {
     Int(i64),

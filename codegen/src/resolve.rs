@@ -30,7 +30,7 @@ const BUILDER_RESERVED: &[&str] = &[
 ];
 
 /// Client methods besides the operations.
-const CLIENT_RESERVED: &[&str] = &["builder", "new", "http", "from"];
+const CLIENT_RESERVED: &[&str] = &["builder", "new", "http", "http_client", "from"];
 
 /// Query parameters that carry a page cursor, when no `x-pagination` says otherwise.
 const CURSOR_PARAMS: &[&str] = &["cursor", "page_token", "pageToken", "next_token", "nextToken"];
@@ -262,6 +262,9 @@ impl<'a> Resolver<'a> {
             SchemaKind::Any(a) if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => {
                 match a.typ.as_deref() {
                     Some("string") => Ty::String,
+                    // `openapiv3` reads integer bounds as i64; a schema whose bounds do
+                    // not fit lands here. Past i64::MAX but not below 0 is a u64.
+                    Some("integer") if a.maximum.is_some_and(|m| m > i64::MAX as f64) && a.minimum.is_some_and(|m| m >= 0.0) => Ty::U64,
                     Some("integer") => Ty::I64,
                     Some("number") => Ty::F64,
                     Some("boolean") => Ty::Bool,
@@ -295,9 +298,15 @@ impl<'a> Resolver<'a> {
     fn kind_of(&mut self, name: &str, schema: &Schema, pointer: &str) -> TypeKind {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
-                TypeKind::Struct(self.fields(name, &o.properties, &o.required, pointer))
+                let mut fields = self.fields(name, &o.properties, &o.required, pointer);
+                self.additional_field(&mut fields, o.additional_properties.as_ref(), name, pointer);
+                TypeKind::Struct(fields)
             }
-            SchemaKind::Any(a) if !a.properties.is_empty() => TypeKind::Struct(self.fields(name, &a.properties, &a.required, pointer)),
+            SchemaKind::Any(a) if !a.properties.is_empty() => {
+                let mut fields = self.fields(name, &a.properties, &a.required, pointer);
+                self.additional_field(&mut fields, a.additional_properties.as_ref(), name, pointer);
+                TypeKind::Struct(fields)
+            }
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
                 let mut names = UniqueNames::with_reserved(&["Unknown"]);
                 let values = s
@@ -339,10 +348,37 @@ impl<'a> Resolver<'a> {
                     required: required.contains(wire),
                     nullable: self.is_nullable(schema),
                     boxed: false,
+                    flatten: false,
                     doc,
                 }
             })
             .collect()
+    }
+
+    /// `additionalProperties` beside `properties`: a flattened map of the rest,
+    /// so properties the schema does not name survive a decode and re-encode.
+    fn additional_field(&mut self, fields: &mut Vec<Field>, additional: Option<&AdditionalProperties>, owner: &str, pointer: &str) {
+        let value = match additional {
+            Some(AdditionalProperties::Any(true)) => Ty::Json,
+            Some(AdditionalProperties::Schema(schema)) => {
+                self.ty(schema, &format!("{owner}Value"), &format!("{pointer}/additionalProperties"))
+            }
+            Some(AdditionalProperties::Any(false)) | None => return,
+        };
+        let mut names = UniqueNames::new();
+        for f in fields.iter() {
+            names.claim(f.ident.clone());
+        }
+        fields.push(Field {
+            wire: String::new(),
+            ident: names.claim("additional_properties".into()),
+            ty: Ty::Map(Box::new(value)),
+            required: true,
+            nullable: false,
+            boxed: false,
+            flatten: true,
+            doc: Some("Properties the schema does not name.".into()),
+        });
     }
 
     /// `allOf` of several schemas: one struct with the properties of all.
@@ -633,11 +669,12 @@ impl<'a> Resolver<'a> {
             let (ty, minimum, maximum, default) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let ty = self.ty(schema, &format!("{base}{}", type_name(&data.name)), &format!("{p_pointer}/schema"));
-                    let (min, max, default) = self.bounds(schema);
+                    let (min, max, default) = self.bounds(schema, &ty);
                     (ty, min, max, default)
                 }
                 ParameterSchemaOrContent::Content(_) => (Ty::String, None, None, None),
             };
+            let explode = data.explode.unwrap_or(true);
             model_params.push(Param {
                 ident: names.claim(field_name(&data.name)),
                 wire: data.name.clone(),
@@ -648,6 +685,7 @@ impl<'a> Resolver<'a> {
                 minimum,
                 maximum,
                 default,
+                explode,
             });
         }
 
@@ -713,6 +751,8 @@ impl<'a> Resolver<'a> {
             (m, media, BodyEncoding::Json)
         } else if let Some((m, media)) = pick(&|e| e == "application/x-www-form-urlencoded") {
             (m, media, BodyEncoding::Form)
+        } else if let Some((m, media)) = pick(&|e| e == "multipart/form-data") {
+            (m, media, BodyEncoding::Multipart)
         } else {
             let (m, media) = body.content.first()?;
             (m, media, BodyEncoding::Bytes(essence(m)))
@@ -732,6 +772,7 @@ impl<'a> Resolver<'a> {
             minimum: None,
             maximum: None,
             default: None,
+            explode: true,
         };
         Some((param, encoding))
     }
@@ -754,20 +795,47 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn bounds(&self, schema: &'a ReferenceOr<Schema>) -> (Option<Bound>, Option<Bound>, Option<String>) {
+    /// A parameter's bounds, as its Rust type `ty` can check them: integer
+    /// bounds become inclusive, and bounds the type cannot break are dropped.
+    fn bounds(&self, schema: &'a ReferenceOr<Schema>, ty: &Ty) -> (Option<Limit>, Option<Limit>, Option<String>) {
         let Some(s) = self.deref(schema) else { return (None, None, None) };
         let default = s.schema_data.default.as_ref().map(|d| d.to_string());
-        match &s.schema_kind {
+        let (min, max, exclusive_min, exclusive_max) = match &s.schema_kind {
             SchemaKind::Type(Type::Integer(i)) => {
-                let min = i.minimum.map(|m| Bound::Int(if i.exclusive_minimum { m.saturating_add(1) } else { m }));
-                let max = i.maximum.map(|m| Bound::Int(if i.exclusive_maximum { m.saturating_sub(1) } else { m }));
-                (min, max, default)
+                (i.minimum.map(|m| m as f64), i.maximum.map(|m| m as f64), i.exclusive_minimum, i.exclusive_maximum)
             }
-            SchemaKind::Type(Type::Number(n)) if !n.exclusive_minimum && !n.exclusive_maximum => {
-                (n.minimum.map(Bound::Float), n.maximum.map(Bound::Float), default)
+            SchemaKind::Type(Type::Number(n)) => (n.minimum, n.maximum, n.exclusive_minimum, n.exclusive_maximum),
+            SchemaKind::Any(a) => {
+                (a.minimum, a.maximum, a.exclusive_minimum.unwrap_or(false), a.exclusive_maximum.unwrap_or(false))
             }
-            _ => (None, None, default),
-        }
+            _ => return (None, None, default),
+        };
+        let limit = |bound: Option<f64>, exclusive: bool, is_min: bool| -> Option<Limit> {
+            let v = bound.filter(|v| v.is_finite())?;
+            let (lo, hi) = match ty {
+                Ty::I32 => (i32::MIN as f64, i32::MAX as f64),
+                Ty::I64 => (i64::MIN as f64, i64::MAX as f64),
+                Ty::F32 => (f32::MIN as f64, f32::MAX as f64),
+                Ty::F64 => (f64::MIN, f64::MAX),
+                _ => return None,
+            };
+            match ty {
+                Ty::I32 | Ty::I64 => {
+                    // An exclusive integer bound is the next integer, inclusive.
+                    let v = match (exclusive, is_min) {
+                        (false, true) => v.ceil(),
+                        (false, false) => v.floor(),
+                        (true, true) => v.floor() + 1.0,
+                        (true, false) => v.ceil() - 1.0,
+                    };
+                    let vacuous = if is_min { v <= lo } else { v >= hi };
+                    let impossible = if is_min { v > hi } else { v < lo };
+                    (!vacuous && !impossible).then_some(Limit { value: Bound::Int(v as i64), exclusive: false })
+                }
+                _ => (v >= lo && v <= hi).then_some(Limit { value: Bound::Float(v), exclusive }),
+            }
+        };
+        (limit(min, exclusive_min, true), limit(max, exclusive_max, false), default)
     }
 
     fn path_parts(&mut self, path: &str, params: &[Param], pointer: &str) -> Vec<PathPart> {
@@ -1073,7 +1141,7 @@ fn primitive_variant_name(ty: &Ty, i: usize) -> String {
     match ty {
         Ty::String => "String".into(),
         Ty::Bool => "Bool".into(),
-        Ty::I32 | Ty::I64 => "Integer".into(),
+        Ty::I32 | Ty::I64 | Ty::U64 => "Integer".into(),
         Ty::F32 | Ty::F64 => "Number".into(),
         Ty::DateTime => "DateTime".into(),
         Ty::Date => "Date".into(),
@@ -1290,7 +1358,7 @@ impl Sizes {
         match ty {
             Ty::Bool => 1,
             Ty::I32 | Ty::F32 | Ty::Date => 4,
-            Ty::I64 | Ty::F64 => 8,
+            Ty::I64 | Ty::U64 | Ty::F64 => 8,
             Ty::DateTime => 12,
             Ty::String | Ty::Vec(_) | Ty::Map(_) | Ty::Bytes => 24,
             Ty::Json => 32,

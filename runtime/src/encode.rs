@@ -1,6 +1,7 @@
 //! Turning parameter values into what goes on the wire, safely.
 
 use std::fmt;
+use std::ops::{Bound, RangeBounds};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -22,23 +23,35 @@ pub fn path_segment(parameter: &str, value: &str) -> Result<String, InvalidReque
     }
 }
 
-/// Checks an integer parameter against the bounds the spec gives it.
+/// Checks a numeric parameter against the bounds the spec gives it.
 pub fn check_range<T: PartialOrd + fmt::Display + Copy>(
     parameter: &str,
     value: T,
-    min: Option<T>,
-    max: Option<T>,
+    lower: Bound<T>,
+    upper: Bound<T>,
 ) -> Result<(), InvalidRequest> {
-    let below = min.is_some_and(|m| value < m);
-    let above = max.is_some_and(|m| value > m);
-    if !(below || above) {
+    // NaN compares with nothing, itself included, and is in no range.
+    let is_number = value.partial_cmp(&value).is_some();
+    if is_number && (lower, upper).contains(&value) {
         return Ok(());
     }
-    let range = match (min, max) {
-        (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
-        (Some(lo), None) => format!("at least {lo}"),
-        (None, Some(hi)) => format!("at most {hi}"),
-        (None, None) => String::new(),
+    if let (Bound::Included(lo), Bound::Included(hi)) = (lower, upper) {
+        return Err(InvalidRequest::new(parameter, format!("must be between {lo} and {hi}, got {value}")));
+    }
+    let lower = match lower {
+        Bound::Included(lo) => Some(format!("at least {lo}")),
+        Bound::Excluded(lo) => Some(format!("greater than {lo}")),
+        Bound::Unbounded => None,
+    };
+    let upper = match upper {
+        Bound::Included(hi) => Some(format!("at most {hi}")),
+        Bound::Excluded(hi) => Some(format!("less than {hi}")),
+        Bound::Unbounded => None,
+    };
+    let range = match (lower, upper) {
+        (Some(lo), Some(hi)) => format!("{lo} and {hi}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => "a number".to_owned(),
     };
     Err(InvalidRequest::new(parameter, format!("must be {range}, got {value}")))
 }
@@ -83,13 +96,18 @@ mod tests {
 
     #[test]
     fn ranges_name_the_parameter_and_bounds() {
-        assert!(check_range("limit", 1, Some(1), Some(100)).is_ok());
-        assert!(check_range("limit", 100, Some(1), Some(100)).is_ok());
-        let e = check_range("limit", 101, Some(1), Some(100)).unwrap_err();
+        use Bound::{Excluded, Included, Unbounded};
+        assert!(check_range("limit", 1, Included(1), Included(100)).is_ok());
+        assert!(check_range("limit", 100, Included(1), Included(100)).is_ok());
+        let e = check_range("limit", 101, Included(1), Included(100)).unwrap_err();
         assert_eq!(e.to_string(), "parameter `limit` must be between 1 and 100, got 101");
-        let e = check_range("limit", 0i64, Some(1), None).unwrap_err();
+        let e = check_range("limit", 0i64, Included(1), Unbounded).unwrap_err();
         assert_eq!(e.to_string(), "parameter `limit` must be at least 1, got 0");
-        assert!(check_range("x", 2.5f64, None, Some(2.0)).is_err());
+        assert!(check_range("x", 2.5f64, Unbounded, Included(2.0)).is_err());
+        let e = check_range("ratio", 0.0f64, Excluded(0.0), Excluded(1.0)).unwrap_err();
+        assert_eq!(e.to_string(), "parameter `ratio` must be greater than 0 and less than 1, got 0");
+        assert!(check_range("ratio", 0.5f64, Excluded(0.0), Excluded(1.0)).is_ok());
+        assert!(check_range("ratio", f64::NAN, Unbounded, Unbounded).is_err());
     }
 
     #[derive(Debug, PartialEq)]
@@ -291,5 +309,58 @@ pub mod double_option {
                 assert_eq!(serde_json::to_string(&decoded).unwrap(), json);
             }
         }
+    }
+}
+
+/// Encodes a `multipart/form-data` request body: one part per top-level
+/// property of `value`, strings as text and everything else as JSON. (A
+/// binary property reaches here as text: files that are not UTF-8 need a
+/// hand-built body through `Body::Bytes`.)
+pub fn multipart_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<crate::Body, InvalidRequest> {
+    let fields = match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(fields)) => fields,
+        Ok(_) => return Err(InvalidRequest::new("body", "a multipart body must be an object")),
+        Err(e) => return Err(InvalidRequest::new("body", format!("cannot be encoded: {e}"))),
+    };
+    let boundary = format!("client-runtime-{:032x}", fastrand::u128(..));
+    let mut data = Vec::new();
+    for (name, field) in fields {
+        if name.contains(['"', '\r', '\n']) {
+            return Err(InvalidRequest::new("body", format!("the part name {name:?} cannot be sent in a header")));
+        }
+        let (content_type, text) = match field {
+            serde_json::Value::Null => continue,
+            serde_json::Value::String(s) => ("text/plain; charset=utf-8", s),
+            other => ("application/json", other.to_string()),
+        };
+        if text.contains(&boundary) {
+            return Err(InvalidRequest::new("body", "a part contains the multipart boundary"));
+        }
+        data.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes(),
+        );
+        data.extend_from_slice(text.as_bytes());
+        data.extend_from_slice(b"\r\n");
+    }
+    data.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok(crate::Body::Bytes { content_type: format!("multipart/form-data; boundary={boundary}"), data })
+}
+
+#[cfg(test)]
+mod multipart_tests {
+    use super::*;
+
+    #[test]
+    fn each_property_is_a_part_with_a_boundary_in_the_content_type() {
+        let body = multipart_body(&serde_json::json!({"caption": "hi", "tags": ["a"], "skip": null})).unwrap();
+        let crate::Body::Bytes { content_type, data } = body else { panic!("not bytes") };
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let text = String::from_utf8(data).unwrap();
+        assert!(text.starts_with(&format!("--{boundary}\r\n")), "{text}");
+        assert!(text.contains("name=\"caption\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n"), "{text}");
+        assert!(text.contains("name=\"tags\"\r\nContent-Type: application/json\r\n\r\n[\"a\"]\r\n"), "{text}");
+        assert!(!text.contains("skip"));
+        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+        assert!(multipart_body(&[1, 2]).is_err());
     }
 }

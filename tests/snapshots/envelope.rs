@@ -74,6 +74,10 @@ mod client {
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
         }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
+        }
         /// `GET /items`
         pub fn list_items(&self) -> ListItemsRequest<'_> {
             ListItemsRequest {
@@ -139,8 +143,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "limit",
                     *value,
-                    ::std::option::Option::Some(1i64),
-                    ::std::option::Option::Some(200i64),
+                    ::std::ops::Bound::Included(1i64),
+                    ::std::ops::Bound::Included(200i64),
                 )?;
                 ::client_runtime::encode::push_query(&mut request.query, "limit", value);
             }

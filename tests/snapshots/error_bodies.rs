@@ -84,6 +84,10 @@ mod client {
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
         }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
+        }
         /// `GET /widgets/{widget_id}`
         pub fn get_widget(
             &self,

@@ -54,6 +54,10 @@ pub mod types {
                 Self::Unknown(value) => value,
             }
         }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::convert::From<&str> for DocKind {
         fn from(value: &str) -> Self {
@@ -124,6 +128,10 @@ mod client {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT)
                 .bearer_token(token)
                 .header("X-Workspace", x_workspace)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// Get a doc */ "#]
         ///

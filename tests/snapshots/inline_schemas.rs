@@ -31,6 +31,10 @@ pub mod types {
                 Self::Unknown(value) => value,
             }
         }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::convert::From<&str> for GetOrderIncludeItem {
         fn from(value: &str) -> Self {
@@ -118,6 +122,10 @@ pub mod types {
                 Self::Unknown(value) => value,
             }
         }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::convert::From<&str> for GetOrderResponseStatus {
         fn from(value: &str) -> Self {
@@ -169,6 +177,10 @@ pub mod types {
                 Self::Oldest => "oldest",
                 Self::Unknown(value) => value,
             }
+        }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::convert::From<&str> for GetOrderSort {
@@ -235,6 +247,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// `GET /orders/{order_id}`
         pub fn get_order(

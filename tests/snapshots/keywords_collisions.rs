@@ -113,6 +113,10 @@ mod client {
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
         }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
+        }
         /// An operation whose id is a keyword.
         ///
         /// `GET /things`

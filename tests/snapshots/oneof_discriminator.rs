@@ -80,6 +80,10 @@ pub mod types {
         }
     }
     impl Pet {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
         /// The `kind` every known variant holds; `None` for a variant this client does not know.
         pub fn kind(&self) -> ::std::option::Option<&str> {
             match self {
@@ -126,6 +130,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// `GET /pets`
         pub fn list_pets(&self) -> ListPetsRequest<'_> {

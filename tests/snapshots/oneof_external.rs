@@ -96,6 +96,12 @@ pub mod types {
             deserializer.deserialize_map(Visitor)
         }
     }
+    impl Attachment {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown2(_))
+        }
+    }
     /// Exactly one of `plain_text`, `markdown_text` or `html`.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Content {
@@ -181,6 +187,10 @@ pub mod types {
         }
     }
     impl Content {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
         /// The `text` every known variant holds; `None` for a variant this client does not know.
         pub fn text(&self) -> ::std::option::Option<&str> {
             match self {
@@ -255,6 +265,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// Get a note
         ///

@@ -51,6 +51,10 @@ pub mod types {
                 Self::Unknown(value) => value,
             }
         }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::convert::From<&str> for JobPriority {
         fn from(value: &str) -> Self {
@@ -108,6 +112,10 @@ pub mod types {
                 Self::Done => "done",
                 Self::Unknown(value) => value,
             }
+        }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::convert::From<&str> for JobState {
@@ -171,6 +179,10 @@ pub mod types {
                 Self::SelfValue => "Self",
                 Self::Unknown(value) => value,
             }
+        }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::convert::From<&str> for Op {
@@ -238,6 +250,10 @@ pub mod types {
                 Self::V1_5 => "1.5",
                 Self::Unknown(value) => value,
             }
+        }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::convert::From<&str> for Vote {
@@ -308,6 +324,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// `GET /jobs`
         pub fn list_jobs(&self) -> ListJobsRequest<'_> {

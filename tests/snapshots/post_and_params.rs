@@ -63,6 +63,10 @@ mod client {
                 .bearer_token(token)
                 .header("X-Tenant-Id", x_tenant_id)
         }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
+        }
         /// Create a task
         ///
         /// `POST /projects/{project_id}/tasks`
@@ -276,8 +280,8 @@ mod client {
             ::client_runtime::encode::check_range(
                 "task_number",
                 self.task_number,
-                ::std::option::Option::Some(1i32),
-                ::std::option::Option::None,
+                ::std::ops::Bound::Included(1i32),
+                ::std::ops::Bound::Unbounded,
             )?;
             path.push_str(
                 &::client_runtime::encode::path_segment(
@@ -307,8 +311,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "limit",
                     *value,
-                    ::std::option::Option::Some(1i32),
-                    ::std::option::Option::Some(500i32),
+                    ::std::ops::Bound::Included(1i32),
+                    ::std::ops::Bound::Included(500i32),
                 )?;
                 ::client_runtime::encode::push_query(&mut request.query, "limit", value);
             }
@@ -316,8 +320,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "offset",
                     *value,
-                    ::std::option::Option::Some(0i64),
-                    ::std::option::Option::Some(9007199254740991i64),
+                    ::std::ops::Bound::Included(0i64),
+                    ::std::ops::Bound::Included(9007199254740991i64),
                 )?;
                 ::client_runtime::encode::push_query(
                     &mut request.query,
@@ -329,8 +333,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "min_score",
                     *value,
-                    ::std::option::Option::Some(0f64),
-                    ::std::option::Option::Some(1.5f64),
+                    ::std::ops::Bound::Included(0f64),
+                    ::std::ops::Bound::Included(1.5f64),
                 )?;
                 ::client_runtime::encode::push_query(
                     &mut request.query,
@@ -342,8 +346,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "ratio",
                     *value,
-                    ::std::option::Option::Some(-0.5f32),
-                    ::std::option::Option::Some(0.5f32),
+                    ::std::ops::Bound::Included(-0.5f32),
+                    ::std::ops::Bound::Included(0.5f32),
                 )?;
                 ::client_runtime::encode::push_query(&mut request.query, "ratio", value);
             }

@@ -88,6 +88,10 @@ mod client {
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
         }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
+        }
         /// `GET /events/{id}`
         pub fn get_event(
             &self,
@@ -143,8 +147,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "limit",
                     *value,
-                    ::std::option::Option::Some(1i32),
-                    ::std::option::Option::Some(100i32),
+                    ::std::ops::Bound::Included(1i32),
+                    ::std::ops::Bound::Included(100i32),
                 )?;
                 ::client_runtime::encode::push_query(&mut request.query, "limit", value);
             }

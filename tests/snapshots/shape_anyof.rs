@@ -34,6 +34,12 @@ pub mod types {
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
     }
+    impl ContactId {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(untagged)]
     pub enum ContactScore {
@@ -41,6 +47,12 @@ pub mod types {
         Bool(bool),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl ContactScore {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     /// One tag or several.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -50,6 +62,12 @@ pub mod types {
         Array(::std::vec::Vec<::std::string::String>),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl ContactTags {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Email {
@@ -72,6 +90,12 @@ pub mod types {
         ReachVariant2(ReachVariant2),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl Reach {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ReachVariant2 {
@@ -110,6 +134,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// `GET /contacts/{id}`
         pub fn get_contact(

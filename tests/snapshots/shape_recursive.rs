@@ -48,6 +48,10 @@ pub mod types {
                 Self::Unknown(value) => value,
             }
         }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::convert::From<&str> for BinaryOpOp {
         fn from(value: &str) -> Self {
@@ -89,6 +93,12 @@ pub mod types {
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
     }
+    impl Expr {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(untagged)]
     pub enum Filter {
@@ -96,6 +106,12 @@ pub mod types {
         FilterVariant1(::std::boxed::Box<FilterVariant1>),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl Filter {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct FilterVariant0 {
@@ -117,6 +133,12 @@ pub mod types {
         Map(::std::collections::BTreeMap<::std::string::String, Json>),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl Json {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Literal {
@@ -161,6 +183,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// `GET /nodes/{id}`
         pub fn get_node(

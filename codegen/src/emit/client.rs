@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, ty_tokens};
-use crate::model::{Api, Auth, BodyEncoding, Bound, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
+use crate::model::{Api, Auth, BodyEncoding, Bound, Limit, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
 
 pub fn client_module(api: &Api) -> TokenStream {
     let client = client_struct(api);
@@ -43,10 +43,22 @@ fn client_struct(api: &Api) -> TokenStream {
         arg_docs.push(format!(" - `{}`: the `{}` header of every request. {what}", super::unraw(&header.ident), header.wire));
         setup.push(quote!(.header(#wire, #arg)));
     }
-    let arg_docs = arg_docs.iter().map(|d| {
-        let d = Literal::string(d);
-        quote!(#[doc = #d])
-    });
+    let builder_doc = if arg_docs.is_empty() {
+        quote!(#[doc = " Starts configuring a client."])
+    } else {
+        let arg_docs = arg_docs.iter().map(|d| {
+            let d = Literal::string(d);
+            quote!(#[doc = #d])
+        });
+        quote! {
+            /// Starts configuring a client with what every request needs:
+            ///
+            #(#arg_docs)*
+            ///
+            /// Values are checked by [`ClientBuilder::build`]: a header value with
+            /// CR, LF or another control character is refused there, never sent.
+        }
+    };
     let methods = api.operations.iter().map(client_method);
 
     quote! {
@@ -73,14 +85,14 @@ fn client_struct(api: &Api) -> TokenStream {
             #[doc = #base_url_doc]
             pub const DEFAULT_BASE_URL: &'static str = #base_url;
 
-            /// Starts configuring a client with what every request needs:
-            ///
-            #(#arg_docs)*
-            ///
-            /// Values are checked by [`ClientBuilder::build`]: a header value with
-            /// CR, LF or another control character is refused there, never sent.
+            #builder_doc
             pub fn builder(#(#args),*) -> ClientBuilder {
                 ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT) #(#setup)*
+            }
+
+            /// The configured HTTP client underneath, for requests the spec does not describe.
+            pub fn http_client(&self) -> &::client_runtime::HttpClient {
+                &self.http
             }
 
             #(#methods)*
@@ -140,7 +152,7 @@ fn arg_ty(ty: &Ty) -> TokenStream {
 
 /// Whether an argument of this type is taken as itself rather than `impl Into<_>`.
 fn takes_exact(ty: &Ty) -> bool {
-    matches!(ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64)
+    matches!(ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F32 | Ty::F64)
 }
 
 fn operation(op: &Operation) -> TokenStream {
@@ -234,16 +246,22 @@ fn setter(p: &Param) -> TokenStream {
 }
 
 fn range_text(p: &Param) -> Option<String> {
-    let show = |b: &Bound| match b {
+    let show = |l: &Limit| match l.value {
         Bound::Int(n) => n.to_string(),
         Bound::Float(f) => f.to_string(),
     };
-    match (&p.minimum, &p.maximum) {
-        (Some(lo), Some(hi)) => Some(format!("Must be between {} and {} (checked before sending).", show(lo), show(hi))),
-        (Some(lo), None) => Some(format!("Must be at least {} (checked before sending).", show(lo))),
-        (None, Some(hi)) => Some(format!("Must be at most {} (checked before sending).", show(hi))),
-        (None, None) => None,
-    }
+    let lower = p.minimum.as_ref().map(|l| if l.exclusive { format!("greater than {}", show(l)) } else { format!("at least {}", show(l)) });
+    let upper = p.maximum.as_ref().map(|l| if l.exclusive { format!("less than {}", show(l)) } else { format!("at most {}", show(l)) });
+    let inclusive = |l: &Option<Limit>| l.as_ref().is_some_and(|l| !l.exclusive);
+    let text = match (lower, upper) {
+        (Some(_), Some(_)) if inclusive(&p.minimum) && inclusive(&p.maximum) => {
+            format!("between {} and {}", p.minimum.as_ref().map(show).unwrap_or_default(), p.maximum.as_ref().map(show).unwrap_or_default())
+        }
+        (Some(lo), Some(hi)) => format!("{lo} and {hi}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => return None,
+    };
+    Some(format!("Must be {text} (checked before sending)."))
 }
 
 /// Builds the runtime's `Request`: path, query, headers, bounds checks.
@@ -274,6 +292,9 @@ fn request_fn(op: &Operation) -> TokenStream {
         let wire = Literal::string(&p.wire);
         let check = range_check(p, quote!(*value));
         let push = match (p.location, &op.body_encoding) {
+            (ParamLocation::Query, _) if !p.explode && matches!(p.ty, Ty::Vec(_)) => {
+                quote!(request.query.push((#wire, ::client_runtime::encode::to_text(value)));)
+            }
             (ParamLocation::Query, _) => quote!(::client_runtime::encode::push_query(&mut request.query, #wire, value);),
             (ParamLocation::Cookie, _) => quote!(request.cookies.push((#wire, ::client_runtime::encode::to_text(value)));),
             (ParamLocation::Body, Some(BodyEncoding::Json)) => {
@@ -281,6 +302,9 @@ fn request_fn(op: &Operation) -> TokenStream {
             }
             (ParamLocation::Body, Some(BodyEncoding::Form)) => {
                 quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::form_body(value)?);)
+            }
+            (ParamLocation::Body, Some(BodyEncoding::Multipart)) => {
+                quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::multipart_body(value)?);)
             }
             (ParamLocation::Body, _) => {
                 let content_type = match &op.body_encoding {
@@ -316,42 +340,29 @@ fn request_fn(op: &Operation) -> TokenStream {
     }
 }
 
+/// `check_range(name, value, lower, upper)?` with `std::ops::Bound`s in the
+/// parameter's own number type; nothing when the parameter has no bounds.
 fn range_check(p: &Param, value: TokenStream) -> TokenStream {
     if p.minimum.is_none() && p.maximum.is_none() {
         return TokenStream::new();
     }
-    let lit = |b: &Option<Bound>| -> TokenStream {
-        match (b, &p.ty) {
-            (Some(Bound::Int(n)), Ty::I32) => match i32::try_from(*n) {
-                Ok(n) => {
-                    let n = Literal::i32_suffixed(n);
-                    quote!(::std::option::Option::Some(#n))
-                }
-                Err(_) => quote!(::std::option::Option::None),
-            },
-            (Some(Bound::Int(n)), Ty::I64) => {
-                let n = Literal::i64_suffixed(*n);
-                quote!(::std::option::Option::Some(#n))
-            }
-            (Some(Bound::Int(n)), Ty::F64) => {
-                let n = Literal::f64_suffixed(*n as f64);
-                quote!(::std::option::Option::Some(#n))
-            }
-            (Some(Bound::Float(f)), Ty::F64) if f.is_finite() => {
-                let n = Literal::f64_suffixed(*f);
-                quote!(::std::option::Option::Some(#n))
-            }
-            (Some(Bound::Float(f)), Ty::F32) if f.is_finite() => {
-                let n = Literal::f32_suffixed(*f as f32);
-                quote!(::std::option::Option::Some(#n))
-            }
-            _ => quote!(::std::option::Option::None),
+    let literal = |v: Bound| -> Option<Literal> {
+        match (v, &p.ty) {
+            (Bound::Int(n), Ty::I32) => i32::try_from(n).ok().map(Literal::i32_suffixed),
+            (Bound::Int(n), Ty::I64) => Some(Literal::i64_suffixed(n)),
+            (Bound::Float(f), Ty::F64) => Some(Literal::f64_suffixed(f)),
+            (Bound::Float(f), Ty::F32) => Some(Literal::f32_suffixed(f as f32)),
+            _ => None,
         }
     };
-    if !matches!(p.ty, Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64) {
-        return TokenStream::new();
-    }
-    let (min, max) = (lit(&p.minimum), lit(&p.maximum));
+    let bound = |limit: &Option<Limit>| -> TokenStream {
+        match limit.and_then(|l| literal(l.value).map(|lit| (lit, l.exclusive))) {
+            Some((lit, false)) => quote!(::std::ops::Bound::Included(#lit)),
+            Some((lit, true)) => quote!(::std::ops::Bound::Excluded(#lit)),
+            None => quote!(::std::ops::Bound::Unbounded),
+        }
+    };
+    let (min, max) = (bound(&p.minimum), bound(&p.maximum));
     let wire = Literal::string(&p.wire);
     quote!(::client_runtime::encode::check_range(#wire, #value, #min, #max)?;)
 }

@@ -155,7 +155,7 @@ fn example_args(op: &Operation) -> Option<String> {
         .filter(|p| p.required)
         .map(|p| match (&p.ty, p.location) {
             (Ty::String, _) => Some(format!("\"{}\"", placeholder(&p.ident))),
-            (Ty::I32 | Ty::I64, _) => Some("1".into()),
+            (Ty::I32 | Ty::I64 | Ty::U64, _) => Some("1".into()),
             (Ty::F32 | Ty::F64, _) => Some("1.0".into()),
             (Ty::Bool, _) => Some("true".into()),
             (_, ParamLocation::Body) => None,

@@ -1,26 +1,34 @@
 //! The `types` module: one Rust type per named type of the model.
 
+use std::collections::HashSet;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, ty_tokens, unraw};
-use crate::model::{EnumValue, Field, OneOf, Tagging, TypeDef, TypeKind};
+use crate::model::{EnumValue, Field, OneOf, Tagging, Ty, TypeDef, TypeKind};
 
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(type_def);
+    // Types with a catch-all variant: they accept any value of their JSON kind.
+    let open: HashSet<&str> = types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::OneOf(_)))
+        .map(|t| t.name.as_str())
+        .collect();
+    let items = types.iter().map(|t| type_def(t, &open));
     quote! {
         #![doc = " The types of the API's requests and responses."]
         #(#items)*
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, open: &HashSet<&str>) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(fields) => struct_def(&doc, &name, fields),
         TypeKind::StringEnum(values) => string_enum(&doc, &name, values),
-        TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of),
+        TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of, open),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, false);
             quote! { #doc pub type #name = #ty; }
@@ -46,6 +54,10 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) ->
             let wire = Literal::string(&f.wire);
             quote!(#[serde(rename = #wire)])
         });
+        if f.flatten {
+            let doc = doc_attrs(f.doc.as_deref());
+            return quote! { #doc #[serde(flatten)] pub #field: #ty, };
+        }
         let optional = match (f.required, f.nullable) {
             (true, _) => None,
             (false, false) => Some(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])),
@@ -100,6 +112,11 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue
                     Self::Unknown(value) => value,
                 }
             }
+
+            /// Whether this is a value this client does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
         }
 
         impl ::std::convert::From<&str> for #name {
@@ -131,7 +148,7 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue
     }
 }
 
-fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
+fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, open: &HashSet<&str>) -> TokenStream {
     let unknown = ident(&one_of.unknown);
     let variants = one_of.variants.iter().map(|v| {
         let doc = doc_attrs(v.doc.as_deref());
@@ -142,8 +159,17 @@ fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf) -> T
         }
         quote! { #doc #variant(#ty), }
     });
-    let untagged = matches!(one_of.tagging, Tagging::Untagged);
-    let derive = if untagged {
+    let is_open = |ty: &Ty| matches!(ty, Ty::Named(n) if open.contains(n.as_str()));
+    // serde's untagged enum takes the first member that decodes; a member with
+    // a catch-all decodes anything, so then the choice is made here instead.
+    let open_members = matches!(one_of.tagging, Tagging::Untagged) && one_of.variants.iter().any(|v| is_open(&v.ty));
+    let untagged = matches!(one_of.tagging, Tagging::Untagged) && !open_members;
+    let derive = if open_members {
+        quote! {
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+            #[serde(untagged)]
+        }
+    } else if untagged {
         quote! {
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
@@ -154,6 +180,7 @@ fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf) -> T
     let serde_impls = match &one_of.tagging {
         Tagging::External => external_impls(name, one_of),
         Tagging::Internal { property } => internal_impls(name, one_of, property),
+        Tagging::Untagged if open_members => untagged_open_impl(name, one_of, &is_open),
         Tagging::Untagged => TokenStream::new(),
     };
     let accessors = accessors(name, one_of);
@@ -225,6 +252,34 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
     }
 }
 
+/// Untagged, with members that accept anything: each member is tried in
+/// order, and one that only matched through its catch-all does not count.
+fn untagged_open_impl(name: &proc_macro2::Ident, one_of: &OneOf, is_open: &dyn Fn(&Ty) -> bool) -> TokenStream {
+    let unknown = ident(&one_of.unknown);
+    let attempts = one_of.variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let ty = ty_tokens(&v.ty, false);
+        let wrap = if v.boxed { quote!(::std::boxed::Box::new(v)) } else { quote!(v) };
+        let known = if is_open(&v.ty) { quote!(if !v.is_unknown()) } else { quote!() };
+        quote! {
+            if let ::std::result::Result::Ok(v) = <#ty as ::serde::Deserialize>::deserialize(&value) {
+                #known {
+                    return ::std::result::Result::Ok(Self::#variant(#wrap));
+                }
+            }
+        }
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #(#attempts)*
+                ::std::result::Result::Ok(Self::#unknown(value))
+            }
+        }
+    }
+}
+
 /// A discriminator property names the variant; the variants carry it themselves.
 fn internal_impls(name: &proc_macro2::Ident, one_of: &OneOf, property: &str) -> TokenStream {
     let unknown = ident(&one_of.unknown);
@@ -264,9 +319,6 @@ fn internal_impls(name: &proc_macro2::Ident, one_of: &OneOf, property: &str) -> 
 
 /// `fn text(&self) -> Option<&str>` for each string field every variant holds.
 fn accessors(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
-    if one_of.common_str_fields.is_empty() {
-        return TokenStream::new();
-    }
     let unknown = ident(&one_of.unknown);
     let methods = one_of.common_str_fields.iter().map(|field| {
         let method = ident(field);
@@ -290,6 +342,11 @@ fn accessors(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
     });
     quote! {
         impl #name {
+            /// Whether this is a variant this client does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#unknown(_))
+            }
+
             #(#methods)*
         }
     }

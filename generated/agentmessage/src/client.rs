@@ -29,6 +29,10 @@ impl Client {
     ) -> ClientBuilder {
         ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
     }
+    /// The configured HTTP client underneath, for requests the spec does not describe.
+    pub fn http_client(&self) -> &::client_runtime::HttpClient {
+        &self.http
+    }
     /// List messages in a conversation
     ///
     /// Returns the messages within a single conversation in chronological order. The {id} is the value returned from GET /v1/conversations. A malformed id returns 400 INVALID_INPUT; a well-formed but unknown id, including ids belonging to another organization, returns 404 NOT_FOUND.
@@ -114,8 +118,8 @@ impl<'a> ListConversationMessagesRequest<'a> {
             ::client_runtime::encode::check_range(
                 "limit",
                 *value,
-                ::std::option::Option::Some(1i64),
-                ::std::option::Option::Some(200i64),
+                ::std::ops::Bound::Included(1i64),
+                ::std::ops::Bound::Included(200i64),
             )?;
             ::client_runtime::encode::push_query(&mut request.query, "limit", value);
         }

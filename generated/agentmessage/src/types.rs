@@ -29,6 +29,10 @@ impl ErrorCode {
             Self::Unknown(value) => value,
         }
     }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::convert::From<&str> for ErrorCode {
     fn from(value: &str) -> Self {
@@ -148,6 +152,10 @@ impl MessageDirection {
             Self::Unknown(value) => value,
         }
     }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::convert::From<&str> for MessageDirection {
     fn from(value: &str) -> Self {
@@ -196,6 +204,10 @@ impl MessageStatus {
             Self::Delivered => "delivered",
             Self::Unknown(value) => value,
         }
+    }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
     }
 }
 impl ::std::convert::From<&str> for MessageStatus {

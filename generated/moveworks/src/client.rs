@@ -33,6 +33,10 @@ impl Client {
             .bearer_token(token)
             .header("Assistant-Name", assistant_name)
     }
+    /// The configured HTTP client underneath, for requests the spec does not describe.
+    pub fn http_client(&self) -> &::client_runtime::HttpClient {
+        &self.http
+    }
     /// List conversation messages
     ///
     /// Retrieves all messages (both user and assistant) in a conversation in descending order by creation time (most recent first).
@@ -115,8 +119,8 @@ impl<'a> ListConversationMessagesRequest<'a> {
             ::client_runtime::encode::check_range(
                 "limit",
                 *value,
-                ::std::option::Option::Some(1i64),
-                ::std::option::Option::Some(100i64),
+                ::std::ops::Bound::Included(1i64),
+                ::std::ops::Bound::Included(100i64),
             )?;
             ::client_runtime::encode::push_query(&mut request.query, "limit", value);
         }

@@ -20,6 +20,10 @@ impl ActorType {
             Self::Unknown(value) => value,
         }
     }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::convert::From<&str> for ActorType {
     fn from(value: &str) -> Self {
@@ -168,6 +172,10 @@ impl<'de> ::serde::Deserialize<'de> for Content {
     }
 }
 impl Content {
+    /// Whether this is a variant this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
     /// The `text` every known variant holds; `None` for a variant this client does not know.
     pub fn text(&self) -> ::std::option::Option<&str> {
         match self {
@@ -236,6 +244,10 @@ impl InternalErrorResponseErrorCode {
             Self::Unknown(value) => value,
         }
     }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::convert::From<&str> for InternalErrorResponseErrorCode {
     fn from(value: &str) -> Self {
@@ -297,6 +309,10 @@ impl InvalidCursorErrorResponseErrorCode {
             Self::InvalidCursor => "INVALID_CURSOR",
             Self::Unknown(value) => value,
         }
+    }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
     }
 }
 impl ::std::convert::From<&str> for InvalidCursorErrorResponseErrorCode {
@@ -404,6 +420,10 @@ impl NotFoundErrorResponseErrorCode {
             Self::Unknown(value) => value,
         }
     }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::convert::From<&str> for NotFoundErrorResponseErrorCode {
     fn from(value: &str) -> Self {
@@ -472,6 +492,10 @@ impl RateLimitExceededErrorResponseErrorCode {
             Self::Unknown(value) => value,
         }
     }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::convert::From<&str> for RateLimitExceededErrorResponseErrorCode {
     fn from(value: &str) -> Self {
@@ -533,6 +557,10 @@ impl UnauthorizedErrorResponseErrorCode {
             Self::Unauthorized => "UNAUTHORIZED",
             Self::Unknown(value) => value,
         }
+    }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
     }
 }
 impl ::std::convert::From<&str> for UnauthorizedErrorResponseErrorCode {

@@ -29,6 +29,10 @@ impl Client {
     ) -> ClientBuilder {
         ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
     }
+    /// The configured HTTP client underneath, for requests the spec does not describe.
+    pub fn http_client(&self) -> &::client_runtime::HttpClient {
+        &self.http
+    }
     /// List messages
     ///
     /// Returns all messages for a single conversation.

@@ -50,6 +50,10 @@ impl MessageRole {
             Self::Unknown(value) => value,
         }
     }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
 }
 impl ::std::convert::From<&str> for MessageRole {
     fn from(value: &str) -> Self {
@@ -103,6 +107,10 @@ impl MessageStatus {
             Self::Failed => "failed",
             Self::Unknown(value) => value,
         }
+    }
+    /// Whether this is a value this client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
     }
 }
 impl ::std::convert::From<&str> for MessageStatus {

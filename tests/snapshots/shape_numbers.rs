@@ -22,7 +22,7 @@ pub mod types {
         pub single: f32,
         pub double: f64,
         pub number: f64,
-        pub counter: i64,
+        pub counter: u64,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tiny: ::std::option::Option<f64>,
         /// 1 is the highest.
@@ -74,6 +74,10 @@ mod client {
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
         }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
+        }
         /// `GET /measurements/{id}`
         pub fn get_measurement(
             &self,
@@ -101,7 +105,7 @@ mod client {
     pub struct GetMeasurementRequest<'a> {
         client: &'a Client,
         id: ::std::string::String,
-        counter: ::std::option::Option<i64>,
+        counter: ::std::option::Option<u64>,
         offset: ::std::option::Option<i64>,
         level: ::std::option::Option<i32>,
         threshold: ::std::option::Option<f64>,
@@ -116,11 +120,10 @@ mod client {
     }
     impl<'a> GetMeasurementRequest<'a> {
         /// An unsigned 64-bit counter.
-        pub fn counter(mut self, value: i64) -> Self {
+        pub fn counter(mut self, value: u64) -> Self {
             self.counter = ::std::option::Option::Some(value);
             self
         }
-        /// Must be between -9223372036854775808 and 9223372036854775807 (checked before sending).
         pub fn offset(mut self, value: i64) -> Self {
             self.offset = ::std::option::Option::Some(value);
             self
@@ -141,13 +144,14 @@ mod client {
             self.positive = ::std::option::Option::Some(value);
             self
         }
+        /// Must be greater than 0 and at most 1 (checked before sending).
         pub fn fraction(mut self, value: f32) -> Self {
             self.fraction = ::std::option::Option::Some(value);
             self
         }
         /// An int32 whose maximum does not fit in 32 bits.
         ///
-        /// Must be between 0 and 4294967295 (checked before sending).
+        /// Must be at least 0 (checked before sending).
         pub fn wide(mut self, value: i32) -> Self {
             self.wide = ::std::option::Option::Some(value);
             self
@@ -199,12 +203,6 @@ mod client {
                 );
             }
             if let ::std::option::Option::Some(value) = &self.offset {
-                ::client_runtime::encode::check_range(
-                    "offset",
-                    *value,
-                    ::std::option::Option::Some(-9223372036854775808i64),
-                    ::std::option::Option::Some(9223372036854775807i64),
-                )?;
                 ::client_runtime::encode::push_query(
                     &mut request.query,
                     "offset",
@@ -218,8 +216,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "threshold",
                     *value,
-                    ::std::option::Option::Some(-1000000000000000000000000000000f64),
-                    ::std::option::Option::Some(1000000000000000000000000000000f64),
+                    ::std::ops::Bound::Included(-1000000000000000000000000000000f64),
+                    ::std::ops::Bound::Included(1000000000000000000000000000000f64),
                 )?;
                 ::client_runtime::encode::push_query(
                     &mut request.query,
@@ -231,8 +229,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "positive",
                     *value,
-                    ::std::option::Option::Some(1i32),
-                    ::std::option::Option::Some(99i32),
+                    ::std::ops::Bound::Included(1i32),
+                    ::std::ops::Bound::Included(99i32),
                 )?;
                 ::client_runtime::encode::push_query(
                     &mut request.query,
@@ -241,6 +239,12 @@ mod client {
                 );
             }
             if let ::std::option::Option::Some(value) = &self.fraction {
+                ::client_runtime::encode::check_range(
+                    "fraction",
+                    *value,
+                    ::std::ops::Bound::Excluded(0f32),
+                    ::std::ops::Bound::Included(1f32),
+                )?;
                 ::client_runtime::encode::push_query(
                     &mut request.query,
                     "fraction",
@@ -251,8 +255,8 @@ mod client {
                 ::client_runtime::encode::check_range(
                     "wide",
                     *value,
-                    ::std::option::Option::Some(0i32),
-                    ::std::option::Option::None,
+                    ::std::ops::Bound::Included(0i32),
+                    ::std::ops::Bound::Unbounded,
                 )?;
                 ::client_runtime::encode::push_query(&mut request.query, "wide", value);
             }

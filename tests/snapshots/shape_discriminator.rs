@@ -79,6 +79,10 @@ pub mod types {
         }
     }
     impl DrawingLayersItem {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
         /// The `vehicle_type` every known variant holds; `None` for a variant this client does not know.
         pub fn vehicle_type(&self) -> ::std::option::Option<&str> {
             match self {
@@ -89,13 +93,43 @@ pub mod types {
         }
     }
     /// A shape or a vehicle; each is a discriminated oneOf itself.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum Element {
         Shape(Shape),
         Vehicle(Vehicle),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for Element {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if let ::std::result::Result::Ok(v) = <Shape as ::serde::Deserialize>::deserialize(
+                &value,
+            ) {
+                if !v.is_unknown() {
+                    return ::std::result::Result::Ok(Self::Shape(v));
+                }
+            }
+            if let ::std::result::Result::Ok(v) = <Vehicle as ::serde::Deserialize>::deserialize(
+                &value,
+            ) {
+                if !v.is_unknown() {
+                    return ::std::result::Result::Ok(Self::Vehicle(v));
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
+    }
+    impl Element {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Garage {
@@ -148,6 +182,12 @@ pub mod types {
             decoded.map_err(::serde::de::Error::custom)
         }
     }
+    impl Shape {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Square {
         pub shape_type: SquareShapeType,
@@ -167,6 +207,10 @@ pub mod types {
                 Self::Sq => "sq",
                 Self::Unknown(value) => value,
             }
+        }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::convert::From<&str> for SquareShapeType {
@@ -248,6 +292,10 @@ pub mod types {
         }
     }
     impl Vehicle {
+        /// Whether this is a variant this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
         /// The `vehicle_type` every known variant holds; `None` for a variant this client does not know.
         pub fn vehicle_type(&self) -> ::std::option::Option<&str> {
             match self {
@@ -289,6 +337,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// `GET /drawings/{id}`
         pub fn get_drawing(

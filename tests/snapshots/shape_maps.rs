@@ -19,6 +19,12 @@ pub mod types {
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub note: ::std::option::Option<::std::string::String>,
+        /// Properties the schema does not name.
+        #[serde(flatten)]
+        pub additional_properties: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
     }
     /// Exactly these properties.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -31,6 +37,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Extensible {
         pub kind: ::std::string::String,
+        /// Properties the schema does not name.
+        #[serde(flatten)]
+        pub additional_properties: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Owner {
@@ -109,6 +121,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// `GET /inventory`
         pub fn get_inventory(&self) -> GetInventoryRequest<'_> {

@@ -48,13 +48,13 @@ mod client {
     impl Client {
         /// The spec names no absolute server URL: set one with [`ClientBuilder::base_url`].
         pub const DEFAULT_BASE_URL: &'static str = "";
-        /// Starts configuring a client with what every request needs:
-        ///
-        ///
-        /// Values are checked by [`ClientBuilder::build`]: a header value with
-        /// CR, LF or another control character is refused there, never sent.
+        /// Starts configuring a client.
         pub fn builder() -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
     }
 }

@@ -27,6 +27,12 @@ pub mod types {
         pub detail: ::std::option::Option<::std::string::String>,
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct UploadImageBody {
+        pub file: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub caption: ::std::option::Option<::std::string::String>,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Widget {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -64,6 +70,10 @@ mod client {
             token: impl ::std::convert::Into<::std::string::String>,
         ) -> ClientBuilder {
             ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT).bearer_token(token)
+        }
+        /// The configured HTTP client underneath, for requests the spec does not describe.
+        pub fn http_client(&self) -> &::client_runtime::HttpClient {
+            &self.http
         }
         /// `GET /widgets`
         pub fn get_widgets(
@@ -152,7 +162,7 @@ mod client {
         pub fn upload_image(
             &self,
             widget_id: impl ::std::convert::Into<::std::string::String>,
-            body: impl ::std::convert::Into<::std::vec::Vec<u8>>,
+            body: impl ::std::convert::Into<super::types::UploadImageBody>,
         ) -> UploadImageRequest<'_> {
             UploadImageRequest {
                 client: self,
@@ -256,7 +266,7 @@ mod client {
                 ::client_runtime::encode::push_query(&mut request.query, "ids", value);
             }
             if let ::std::option::Option::Some(value) = &self.tags {
-                ::client_runtime::encode::push_query(&mut request.query, "tags", value);
+                request.query.push(("tags", ::client_runtime::encode::to_text(value)));
             }
             if let ::std::option::Option::Some(value) = &self.x_request_id {
                 request
@@ -689,7 +699,7 @@ mod client {
     pub struct UploadImageRequest<'a> {
         client: &'a Client,
         widget_id: ::std::string::String,
-        body: ::std::vec::Vec<u8>,
+        body: super::types::UploadImageBody,
         options: ::client_runtime::RequestOptions,
     }
     impl<'a> UploadImageRequest<'a> {
@@ -721,10 +731,9 @@ mod client {
             );
             {
                 let value = &self.body;
-                request.body = ::std::option::Option::Some(::client_runtime::Body::Bytes {
-                    content_type: "multipart/form-data".into(),
-                    data: value.clone(),
-                });
+                request.body = ::std::option::Option::Some(
+                    ::client_runtime::encode::multipart_body(value)?,
+                );
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
