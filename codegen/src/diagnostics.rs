@@ -70,6 +70,13 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Sorts the problems by where their nodes stand in `doc` (the order a
+    /// reader meets them), which is not the order resolution found them in.
+    pub fn in_document_order(mut self, doc: &serde_json::Value) -> Self {
+        self.0.sort_by_cached_key(|d| document_position(doc, &d.pointer));
+        self
+    }
+
     /// `Ok(())` when nothing was reported, the collected problems otherwise.
     pub fn into_result(self) -> Result<(), Diagnostics> {
         if self.0.is_empty() {
@@ -96,3 +103,23 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// The index of each step of a JSON pointer within its parent (object keys
+/// in document order), as far as the pointer resolves.
+fn document_position(doc: &serde_json::Value, pointer: &str) -> Vec<usize> {
+    let mut position = Vec::new();
+    let mut node = doc;
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let next = match node {
+            // With serde_json's `preserve_order`, iteration is document order.
+            serde_json::Value::Object(map) => map.iter().enumerate().find(|(_, (k, _))| **k == token).map(|(i, (_, v))| (i, v)),
+            serde_json::Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i).map(|v| (i, v))),
+            _ => None,
+        };
+        let Some((index, child)) = next else { break };
+        position.push(index);
+        node = child;
+    }
+    position
+}

@@ -146,7 +146,7 @@ impl<'a> Resolver<'a> {
         self.error(
             pointer,
             format!("`$ref: {reference}` points into another file (`{file}`); the generator reads one self-contained document"),
-            "bundle the spec into one file first (e.g. `redocly bundle` or `swagger-cli bundle`), or move the schema into `components`",
+            "bundle the spec into one file first (e.g. `redocly bundle` or `swagger-cli bundle`), or move what it points to into this document's `components`",
         );
     }
 
@@ -387,7 +387,14 @@ impl<'a> Resolver<'a> {
         let mut required = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let Some(schema) = self.deref(part) else {
-                self.error(&format!("{pointer}/allOf/{i}"), "this `allOf` member points to no schema", "fix the `$ref`");
+                let member = format!("{pointer}/allOf/{i}");
+                match part {
+                    // Reports the reference as any other (external, or to nothing).
+                    ReferenceOr::Reference { reference } => {
+                        self.reference_ty(reference, &member);
+                    }
+                    ReferenceOr::Item(_) => self.error(&member, "this `allOf` member is not a schema", "make it a schema or a `$ref`"),
+                }
                 continue;
             };
             self.collect_properties(schema, &mut properties, &mut required, 0);
@@ -658,6 +665,14 @@ impl<'a> Resolver<'a> {
                 Parameter::Path { .. } => ParamLocation::Path,
                 Parameter::Query { .. } => ParamLocation::Query,
                 Parameter::Header { .. } => {
+                    if !is_header_name(&data.name) {
+                        self.error(
+                            &p_pointer,
+                            format!("`{}` is not a valid HTTP header name", data.name),
+                            "a header name is letters, digits and `!#$%&'*+-.^_`|~`, without spaces or quotes",
+                        );
+                        continue;
+                    }
                     let lower = data.name.to_ascii_lowercase();
                     if Some(lower.as_str()) == auth_header || matches!(lower.as_str(), "content-type" | "accept" | "content-length") {
                         continue;
@@ -1097,6 +1112,11 @@ fn reindex_path_parts(op: &mut Operation) {
         parts.push(PathPart::Literal(rest.to_owned()));
     }
     op.path_parts = parts;
+}
+
+/// Whether `name` is an RFC 9110 token, as a header name must be.
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// The JSON media type of a response (`application/json`, `*+json`), if any.

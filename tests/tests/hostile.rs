@@ -341,7 +341,7 @@ fn hostile_names_values_and_prose_stay_inside_literals_and_comments() {
     for value in [
         "https://api.example.com/\"); fn evil_server() { (\"",
         "q\"); fn evil_param() { (\"",
-        "X-Evil\"Header",
+        "X-Evil'Header",
     ] {
         assert!(
             lexed.strings.iter().any(|s| s == value),
@@ -484,9 +484,6 @@ fn a_yaml_alias_bomb_is_refused_quickly() {
 }
 
 #[test]
-#[ignore = "generator bug: a YAML error without a location (e.g. serde_yaml's 'repetition limit exceeded' for an \
-            alias bomb) still gets the help 'fix the syntax at the line shown', and no line is shown (load.rs \
-            `parse_text`); the help could say the aliases expand too much"]
 fn a_parse_error_without_a_line_does_not_refer_to_one() {
     let d = refused(single_file("laughs.yaml", &alias_bomb(9, 9)), "the alias bomb");
     assert_eq!(d[0].line, None);
@@ -539,7 +536,8 @@ fn assert_recursion_limit(file: &str, result: Result<String, Diagnostics>, line:
     let d = refused(result, file);
     assert_eq!(d.len(), 1, "{}", Diagnostics(d.clone()));
     assert_eq!(d[0].file, file);
-    assert!(d[0].message.contains("recursion limit"), "{}", d[0]);
+    // Our own pre-check ("nests more than 128 levels"), or the parser's ("recursion limit").
+    assert!(d[0].message.contains("more than 128 levels") || d[0].message.contains("recursion limit"), "{}", d[0]);
     let at = d[0].line.unwrap_or_else(|| panic!("{file}: no line in {}", d[0]));
     assert!(line(at), "{}", d[0]);
 }
@@ -564,10 +562,6 @@ fn a_thousand_levels_of_yaml_are_refused_quickly() {
 }
 
 #[test]
-#[ignore = "generator bug: 10,000 levels of flow-style YAML (60 KB) take 6-17 s in a debug build before the \
-            parser's recursion limit fires: serde_yaml::from_str (unsafe-libyaml) scans the whole document first, \
-            in time quadratic in the nesting depth (1,000 levels: 0.12 s, 2,000: 0.24-0.48 s, 4,000: 0.9-1.9 s); \
-            a cheap depth pre-check in load::parse_text would bound it"]
 fn ten_thousand_levels_of_yaml_are_refused_quickly() {
     let text = nested_properties_yaml(10_000);
     let result = within(Duration::from_secs(2), "10,000 levels of YAML", || {
@@ -586,7 +580,7 @@ fn a_hundred_levels_of_objects_hit_the_parsers_recursion_limit() {
     ] {
         let d = refused(single_file(file, &text), file);
         assert!(
-            d[0].message.contains("recursion limit") && d[0].line.is_some(),
+            (d[0].message.contains("more than 128 levels") || d[0].message.contains("recursion limit")) && d[0].line.is_some(),
             "{}",
             d[0]
         );
@@ -652,9 +646,6 @@ fn child_generates_deep_specs_on_a_2_mib_stack() {
 }
 
 #[test]
-#[ignore = "generator bug: a spec nested ~60 levels deep (within the parsers' 128-level limit) overflows a 2 MiB \
-            thread stack in a debug build and aborts the process: the typed parse (load::to_openapi, openapiv3 via \
-            serde_path_to_error) recurses ~35-40 KiB per schema level; resolve's MAX_DEPTH (64) is never reached first"]
 fn deep_but_parseable_specs_do_not_overflow_a_default_thread_stack() {
     let output = Command::new(std::env::current_exe().expect("this test's executable"))
         .args([
