@@ -456,7 +456,7 @@ impl<'a> Resolver<'a> {
                         .map(|(value, _)| value.clone())
                         .unwrap_or_else(|| key.clone());
                     let ty = self.reference_ty(reference, &format!("{pointer}/{i}"));
-                    variants.push(Variant { ident: idents.claim(variant_name(&wire)), wire, ty, boxed: false, doc: None });
+                    variants.push(Variant { ident: idents.claim(without_prefix(variant_name(&wire), name)), wire, ty, boxed: false, doc: None });
                 }
                 let unknown = idents.claim("Unknown".into());
                 return TypeKind::OneOf(OneOf {
@@ -489,7 +489,7 @@ impl<'a> Resolver<'a> {
                     .map(|(i, (key, prop))| {
                         let ty = self.boxed_ty(prop, &format!("{name}{}", type_name(key)), &format!("{pointer}/{i}/properties/{}", token(key)));
                         let doc = self.deref_boxed(prop).and_then(|s| s.schema_data.description.clone());
-                        Variant { ident: idents.claim(variant_name(key)), wire: key.clone(), ty, boxed: false, doc }
+                        Variant { ident: idents.claim(without_prefix(variant_name(key), name)), wire: key.clone(), ty, boxed: false, doc }
                     })
                     .collect();
                 let unknown = idents.claim("Unknown".into());
@@ -508,7 +508,7 @@ impl<'a> Resolver<'a> {
                     (None, Ty::Named(n)) => n.clone(),
                     (None, ty) => primitive_variant_name(ty, i),
                 };
-                Variant { ident: idents.claim(wanted), wire: String::new(), ty, boxed: false, doc: None }
+                Variant { ident: idents.claim(without_prefix(wanted, name)), wire: String::new(), ty, boxed: false, doc: None }
             })
             .collect();
         let unknown = idents.claim("Unknown".into());
@@ -1154,6 +1154,15 @@ fn status_variant(status: StatusMatch) -> String {
         },
         StatusMatch::Range(n) => format!("Status{n}xx"),
         StatusMatch::Default => "Default".into(),
+    }
+}
+
+/// `FilterVariant0` in enum `Filter` is `Filter::Variant0`: a variant named
+/// after its enum says it twice (and trips `clippy::enum_variant_names`).
+fn without_prefix(variant: String, enum_name: &str) -> String {
+    match variant.strip_prefix(enum_name) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+        _ => variant,
     }
 }
 

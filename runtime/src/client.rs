@@ -196,6 +196,9 @@ pub struct Request {
     /// The path with its parameters already encoded (see [`crate::encode::path_segment`]).
     pub path: String,
     pub query: Vec<(&'static str, String)>,
+    /// Query arrays sent unexploded: `name=a,b`, each item escaped and the
+    /// commas between them kept literal (RFC 6570), so `a,b` and `a`,`b` differ.
+    pub query_lists: Vec<(&'static str, Vec<String>)>,
     pub headers: Vec<(&'static str, String)>,
     /// Cookie parameters, sent together in one `Cookie` header.
     pub cookies: Vec<(&'static str, String)>,
@@ -209,6 +212,7 @@ impl Request {
             method,
             path,
             query: Vec::new(),
+            query_lists: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
@@ -374,6 +378,19 @@ impl HttpClient {
             for (name, value) in &request.query {
                 pairs.append_pair(name, value);
             }
+        }
+        if !request.query_lists.is_empty() {
+            let mut query = url.query().unwrap_or_default().to_owned();
+            for (name, items) in &request.query_lists {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.push_str(&crate::encode::query_component(name));
+                query.push('=');
+                let items: Vec<String> = items.iter().map(|item| crate::encode::query_component(item)).collect();
+                query.push_str(&items.join(","));
+            }
+            url.set_query(Some(&query));
         }
         Ok(url)
     }

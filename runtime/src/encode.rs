@@ -138,6 +138,26 @@ pub fn push_query<T: serde::Serialize + ?Sized>(pairs: &mut Vec<(&'static str, S
     }
 }
 
+/// Pushes an unexploded query array (`explode: false`): one pair, items joined
+/// by literal commas when the URL is built.
+pub fn push_query_list<T: serde::Serialize + ?Sized>(lists: &mut Vec<(&'static str, Vec<String>)>, name: &'static str, value: &T) {
+    let items = match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => items.into_iter().map(text_of).collect(),
+        Ok(other) => vec![text_of(other)],
+        Err(_) => return,
+    };
+    lists.push((name, items));
+}
+
+/// Everything but unreserved characters escaped, `,` included: a query name,
+/// or one item of an unexploded array.
+const QUERY_COMPONENT: &AsciiSet = SEGMENT;
+
+/// Escapes a query name or list item.
+pub(crate) fn query_component(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_COMPONENT).to_string()
+}
+
 /// The text of a parameter value as it goes in a path, query or header:
 /// strings as they are, enums as their wire value, timestamps in RFC 3339,
 /// numbers and booleans as JSON writes them, arrays comma-separated.
@@ -198,20 +218,6 @@ impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
     }
 }
 
-/// Reads what is left of an externally tagged `oneOf`'s map after its first
-/// entry, so that stray keys do not fail decoding.
-pub fn skip_rest<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-        map.next_value::<serde::de::IgnoredAny>()?;
-    }
-    Ok(())
-}
-
-/// The raw value of an externally tagged `oneOf` variant nobody knew of: `{key: value}`.
-pub fn unknown_variant(key: String, value: serde_json::Value) -> serde_json::Value {
-    serde_json::Value::Object(serde_json::Map::from_iter([(key, value)]))
-}
-
 #[cfg(test)]
 mod value_tests {
     use super::*;
@@ -243,7 +249,6 @@ mod value_tests {
         let mut out = Vec::new();
         serialize_tagged(&mut serde_json::Serializer::new(&mut out), "plain_text", &serde_json::json!({"text": "hi"})).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), r#"{"plain_text":{"text":"hi"}}"#);
-        assert_eq!(unknown_variant("k".into(), serde_json::json!(1)), serde_json::json!({"k": 1}));
     }
 }
 

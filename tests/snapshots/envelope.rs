@@ -146,7 +146,7 @@ mod client {
                     ::std::ops::Bound::Included(1i64),
                     ::std::ops::Bound::Included(200i64),
                 )?;
-                ::client_runtime::encode::push_query(&mut request.query, "limit", value);
+                request.query.push(("limit", ::std::string::ToString::to_string(value)));
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)

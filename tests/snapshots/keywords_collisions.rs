@@ -198,7 +198,7 @@ mod client {
                 ::client_runtime::encode::push_query(&mut request.query, "send", value);
             }
             if let ::std::option::Option::Some(value) = &self.self_ {
-                ::client_runtime::encode::push_query(&mut request.query, "self", value);
+                request.query.push(("self", ::std::string::ToString::to_string(value)));
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)

@@ -68,29 +68,41 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Attachment, A::Error> {
-                    let Some(key) = map.next_key_seed(KeySeed(KEYS))? else {
-                        return Err(::serde::de::Error::invalid_length(0, &self));
-                    };
-                    let value = match key {
-                        Key::Known(0) => Attachment::Url(map.next_value()?),
-                        Key::Known(1) => Attachment::FileId(map.next_value()?),
-                        Key::Known(2) => Attachment::Unknown(map.next_value()?),
-                        Key::Known(_) => {
-                            return Err(
-                                ::serde::de::Error::custom("variant index out of range"),
-                            );
+                    let mut found = ::std::option::Option::None;
+                    let mut rest = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key_seed(KeySeed(KEYS))?
+                    {
+                        match key {
+                            Key::Known(0) if found.is_none() => {
+                                found = ::std::option::Option::Some(
+                                    map.next_value().map(Attachment::Url)?,
+                                );
+                            }
+                            Key::Known(1) if found.is_none() => {
+                                found = ::std::option::Option::Some(
+                                    map.next_value().map(Attachment::FileId)?,
+                                );
+                            }
+                            Key::Known(2) if found.is_none() => {
+                                found = ::std::option::Option::Some(
+                                    map.next_value().map(Attachment::Unknown)?,
+                                );
+                            }
+                            Key::Known(_) => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                            }
+                            Key::Unknown(key) => {
+                                rest.insert(key, map.next_value()?);
+                            }
                         }
-                        Key::Unknown(key) => {
-                            Attachment::Unknown2(
-                                ::client_runtime::encode::unknown_variant(
-                                    key,
-                                    map.next_value()?,
-                                ),
-                            )
-                        }
-                    };
-                    ::client_runtime::encode::skip_rest(&mut map)?;
-                    Ok(value)
+                    }
+                    Ok(
+                        found
+                            .unwrap_or_else(|| Attachment::Unknown2(
+                                ::serde_json::Value::Object(rest),
+                            )),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)
@@ -158,29 +170,41 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Content, A::Error> {
-                    let Some(key) = map.next_key_seed(KeySeed(KEYS))? else {
-                        return Err(::serde::de::Error::invalid_length(0, &self));
-                    };
-                    let value = match key {
-                        Key::Known(0) => Content::PlainText(map.next_value()?),
-                        Key::Known(1) => Content::MarkdownText(map.next_value()?),
-                        Key::Known(2) => Content::Html(map.next_value()?),
-                        Key::Known(_) => {
-                            return Err(
-                                ::serde::de::Error::custom("variant index out of range"),
-                            );
+                    let mut found = ::std::option::Option::None;
+                    let mut rest = ::serde_json::Map::new();
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key_seed(KeySeed(KEYS))?
+                    {
+                        match key {
+                            Key::Known(0) if found.is_none() => {
+                                found = ::std::option::Option::Some(
+                                    map.next_value().map(Content::PlainText)?,
+                                );
+                            }
+                            Key::Known(1) if found.is_none() => {
+                                found = ::std::option::Option::Some(
+                                    map.next_value().map(Content::MarkdownText)?,
+                                );
+                            }
+                            Key::Known(2) if found.is_none() => {
+                                found = ::std::option::Option::Some(
+                                    map.next_value().map(Content::Html)?,
+                                );
+                            }
+                            Key::Known(_) => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                            }
+                            Key::Unknown(key) => {
+                                rest.insert(key, map.next_value()?);
+                            }
                         }
-                        Key::Unknown(key) => {
-                            Content::Unknown(
-                                ::client_runtime::encode::unknown_variant(
-                                    key,
-                                    map.next_value()?,
-                                ),
-                            )
-                        }
-                    };
-                    ::client_runtime::encode::skip_rest(&mut map)?;
-                    Ok(value)
+                    }
+                    Ok(
+                        found
+                            .unwrap_or_else(|| Content::Unknown(
+                                ::serde_json::Value::Object(rest),
+                            )),
+                    )
                 }
             }
             deserializer.deserialize_map(Visitor)

@@ -20,15 +20,53 @@ pub mod types {
         pub value: SettingValue,
     }
     /// A plain string, a number, a structured value or a range.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum SettingValue {
         String(::std::string::String),
         Integer(i64),
         Structured(Structured),
-        SettingValueVariant3(SettingValueVariant3),
+        Variant3(SettingValueVariant3),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for SettingValue {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_string() {
+                if let ::std::result::Result::Ok(v) = <::std::string::String as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::String(v));
+                }
+            }
+            if value.is_number() {
+                if let ::std::result::Result::Ok(v) = <i64 as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Integer(v));
+                }
+            }
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <Structured as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Structured(v));
+                }
+            }
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <SettingValueVariant3 as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Variant3(v));
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
     }
     impl SettingValue {
         /// Whether this is a variant this client does not know.

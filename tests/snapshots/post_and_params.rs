@@ -146,7 +146,7 @@ mod client {
             path.push_str(
                 &::client_runtime::encode::path_segment(
                     "project_id",
-                    &::client_runtime::encode::to_text(&self.project_id),
+                    &::std::string::ToString::to_string(&self.project_id),
                 )?,
             );
             path.push_str("/tasks");
@@ -273,7 +273,7 @@ mod client {
             path.push_str(
                 &::client_runtime::encode::path_segment(
                     "project_id",
-                    &::client_runtime::encode::to_text(&self.project_id),
+                    &::std::string::ToString::to_string(&self.project_id),
                 )?,
             );
             path.push_str("/tasks/");
@@ -286,7 +286,7 @@ mod client {
             path.push_str(
                 &::client_runtime::encode::path_segment(
                     "task_number",
-                    &::client_runtime::encode::to_text(&self.task_number),
+                    &::std::string::ToString::to_string(&self.task_number),
                 )?,
             );
             let mut request = ::client_runtime::Request::new(
@@ -314,7 +314,7 @@ mod client {
                     ::std::ops::Bound::Included(1i32),
                     ::std::ops::Bound::Included(500i32),
                 )?;
-                ::client_runtime::encode::push_query(&mut request.query, "limit", value);
+                request.query.push(("limit", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.offset {
                 ::client_runtime::encode::check_range(
@@ -323,11 +323,9 @@ mod client {
                     ::std::ops::Bound::Included(0i64),
                     ::std::ops::Bound::Included(9007199254740991i64),
                 )?;
-                ::client_runtime::encode::push_query(
-                    &mut request.query,
-                    "offset",
-                    value,
-                );
+                request
+                    .query
+                    .push(("offset", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.min_score {
                 ::client_runtime::encode::check_range(
@@ -336,11 +334,9 @@ mod client {
                     ::std::ops::Bound::Included(0f64),
                     ::std::ops::Bound::Included(1.5f64),
                 )?;
-                ::client_runtime::encode::push_query(
-                    &mut request.query,
-                    "min_score",
-                    value,
-                );
+                request
+                    .query
+                    .push(("min_score", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.ratio {
                 ::client_runtime::encode::check_range(
@@ -349,7 +345,7 @@ mod client {
                     ::std::ops::Bound::Included(-0.5f32),
                     ::std::ops::Bound::Included(0.5f32),
                 )?;
-                ::client_runtime::encode::push_query(&mut request.query, "ratio", value);
+                request.query.push(("ratio", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.x_trace_id {
                 request

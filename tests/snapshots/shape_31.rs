@@ -150,7 +150,7 @@ mod client {
                     ::std::ops::Bound::Included(1i32),
                     ::std::ops::Bound::Included(100i32),
                 )?;
-                ::client_runtime::encode::push_query(&mut request.query, "limit", value);
+                request.query.push(("limit", ::std::string::ToString::to_string(value)));
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)

@@ -26,7 +26,7 @@ pub mod types {
         pub score: ::std::option::Option<ContactScore>,
     }
     /// A numeric or a textual id.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum ContactId {
         Integer(i64),
@@ -34,19 +34,67 @@ pub mod types {
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
     }
+    impl<'de> ::serde::Deserialize<'de> for ContactId {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_number() {
+                if let ::std::result::Result::Ok(v) = <i64 as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Integer(v));
+                }
+            }
+            if value.is_string() {
+                if let ::std::result::Result::Ok(v) = <::std::string::String as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::String(v));
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
+    }
     impl ContactId {
         /// Whether this is a variant this client does not know.
         pub fn is_unknown(&self) -> bool {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum ContactScore {
         Number(f64),
         Bool(bool),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactScore {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_number() {
+                if let ::std::result::Result::Ok(v) = <f64 as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Number(v));
+                }
+            }
+            if value.is_boolean() {
+                if let ::std::result::Result::Ok(v) = <bool as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Bool(v));
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
     }
     impl ContactScore {
         /// Whether this is a variant this client does not know.
@@ -55,13 +103,37 @@ pub mod types {
         }
     }
     /// One tag or several.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum ContactTags {
         String(::std::string::String),
         Array(::std::vec::Vec<::std::string::String>),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactTags {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_string() {
+                if let ::std::result::Result::Ok(v) = <::std::string::String as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::String(v));
+                }
+            }
+            if value.is_array() {
+                if let ::std::result::Result::Ok(v) = <::std::vec::Vec<
+                    ::std::string::String,
+                > as ::serde::Deserialize>::deserialize(&value) {
+                    return ::std::result::Result::Ok(Self::Array(v));
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
     }
     impl ContactTags {
         /// Whether this is a variant this client does not know.
@@ -82,14 +154,45 @@ pub mod types {
         pub extension: ::std::option::Option<::std::string::String>,
     }
     /// How to reach the contact.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum Reach {
         Email(Email),
         Phone(Phone),
-        ReachVariant2(ReachVariant2),
+        Variant2(ReachVariant2),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for Reach {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <Email as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Email(v));
+                }
+            }
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <Phone as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Phone(v));
+                }
+            }
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <ReachVariant2 as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Variant2(v));
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
     }
     impl Reach {
         /// Whether this is a variant this client does not know.

@@ -196,21 +196,17 @@ mod client {
                 path,
             );
             if let ::std::option::Option::Some(value) = &self.counter {
-                ::client_runtime::encode::push_query(
-                    &mut request.query,
-                    "counter",
-                    value,
-                );
+                request
+                    .query
+                    .push(("counter", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.offset {
-                ::client_runtime::encode::push_query(
-                    &mut request.query,
-                    "offset",
-                    value,
-                );
+                request
+                    .query
+                    .push(("offset", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.level {
-                ::client_runtime::encode::push_query(&mut request.query, "level", value);
+                request.query.push(("level", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.threshold {
                 ::client_runtime::encode::check_range(
@@ -219,11 +215,9 @@ mod client {
                     ::std::ops::Bound::Included(-1000000000000000000000000000000f64),
                     ::std::ops::Bound::Included(1000000000000000000000000000000f64),
                 )?;
-                ::client_runtime::encode::push_query(
-                    &mut request.query,
-                    "threshold",
-                    value,
-                );
+                request
+                    .query
+                    .push(("threshold", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.positive {
                 ::client_runtime::encode::check_range(
@@ -232,11 +226,9 @@ mod client {
                     ::std::ops::Bound::Included(1i32),
                     ::std::ops::Bound::Included(99i32),
                 )?;
-                ::client_runtime::encode::push_query(
-                    &mut request.query,
-                    "positive",
-                    value,
-                );
+                request
+                    .query
+                    .push(("positive", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.fraction {
                 ::client_runtime::encode::check_range(
@@ -245,11 +237,9 @@ mod client {
                     ::std::ops::Bound::Excluded(0f32),
                     ::std::ops::Bound::Included(1f32),
                 )?;
-                ::client_runtime::encode::push_query(
-                    &mut request.query,
-                    "fraction",
-                    value,
-                );
+                request
+                    .query
+                    .push(("fraction", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.wide {
                 ::client_runtime::encode::check_range(
@@ -258,7 +248,7 @@ mod client {
                     ::std::ops::Bound::Included(0i32),
                     ::std::ops::Bound::Unbounded,
                 )?;
-                ::client_runtime::encode::push_query(&mut request.query, "wide", value);
+                request.query.push(("wide", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.since {
                 ::client_runtime::encode::push_query(&mut request.query, "since", value);

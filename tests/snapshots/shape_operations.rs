@@ -266,7 +266,11 @@ mod client {
                 ::client_runtime::encode::push_query(&mut request.query, "ids", value);
             }
             if let ::std::option::Option::Some(value) = &self.tags {
-                request.query.push(("tags", ::client_runtime::encode::to_text(value)));
+                ::client_runtime::encode::push_query_list(
+                    &mut request.query_lists,
+                    "tags",
+                    value,
+                );
             }
             if let ::std::option::Option::Some(value) = &self.x_request_id {
                 request

@@ -85,7 +85,7 @@ pub mod types {
             )
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum Expr {
         Literal(Literal),
@@ -93,19 +93,71 @@ pub mod types {
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
     }
+    impl<'de> ::serde::Deserialize<'de> for Expr {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <Literal as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Literal(v));
+                }
+            }
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <BinaryOp as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(
+                        Self::BinaryOp(::std::boxed::Box::new(v)),
+                    );
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
+    }
     impl Expr {
         /// Whether this is a variant this client does not know.
         pub fn is_unknown(&self) -> bool {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum Filter {
-        FilterVariant0(FilterVariant0),
-        FilterVariant1(::std::boxed::Box<FilterVariant1>),
+        Variant0(FilterVariant0),
+        Variant1(::std::boxed::Box<FilterVariant1>),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for Filter {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <FilterVariant0 as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Variant0(v));
+                }
+            }
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <FilterVariant1 as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(
+                        Self::Variant1(::std::boxed::Box::new(v)),
+                    );
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
     }
     impl Filter {
         /// Whether this is a variant this client does not know.
@@ -123,7 +175,7 @@ pub mod types {
         pub not: ::std::boxed::Box<Filter>,
     }
     /// Any JSON value, spelled out.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     pub enum Json {
         String(::std::string::String),
@@ -133,6 +185,52 @@ pub mod types {
         Map(::std::collections::BTreeMap<::std::string::String, Json>),
         /// A variant this client does not know yet, kept as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for Json {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_string() {
+                if let ::std::result::Result::Ok(v) = <::std::string::String as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::String(v));
+                }
+            }
+            if value.is_number() {
+                if let ::std::result::Result::Ok(v) = <f64 as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Number(v));
+                }
+            }
+            if value.is_boolean() {
+                if let ::std::result::Result::Ok(v) = <bool as ::serde::Deserialize>::deserialize(
+                    &value,
+                ) {
+                    return ::std::result::Result::Ok(Self::Bool(v));
+                }
+            }
+            if value.is_array() {
+                if let ::std::result::Result::Ok(v) = <::std::vec::Vec<
+                    Json,
+                > as ::serde::Deserialize>::deserialize(&value) {
+                    return ::std::result::Result::Ok(Self::Array(v));
+                }
+            }
+            if value.is_object() {
+                if let ::std::result::Result::Ok(v) = <::std::collections::BTreeMap<
+                    ::std::string::String,
+                    Json,
+                > as ::serde::Deserialize>::deserialize(&value) {
+                    return ::std::result::Result::Ok(Self::Map(v));
+                }
+            }
+            ::std::result::Result::Ok(Self::Unknown(value))
+        }
     }
     impl Json {
         /// Whether this is a variant this client does not know.

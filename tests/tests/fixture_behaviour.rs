@@ -339,14 +339,12 @@ mod oneof_external {
     }
 
     #[test]
-    #[ignore = "bug: an externally tagged oneOf takes the first key as the tag, so a stray key before the variant's key (JSON objects are unordered) turns a known variant into Unknown and drops it"]
     fn a_stray_key_before_the_variant_does_not_hide_it() {
         let content: Content = decode(&json!({"trace": 1, "plain_text": {"text": "hi"}})).unwrap();
         assert_eq!(content, Content::PlainText(PlainText { text: "hi".into() }));
     }
 
     #[test]
-    #[ignore = "bug: an unknown externally tagged variant keeps only its first key (`unknown_variant` + `skip_rest`), so an object with several keys does not round-trip"]
     fn an_unknown_variant_with_several_keys_round_trips() {
         round_trip::<Content>(json!({"poll": {"question": "?"}, "version": 2}));
     }
@@ -403,7 +401,7 @@ mod oneof_untagged {
         assert_eq!(s.fields.get("b").map(String::as_str), Some("2"));
         assert_eq!(
             round_trip::<SettingValue>(json!({"min": 0.5, "max": 2.5})),
-            SettingValue::SettingValueVariant3(SettingValueVariant3 { min: 0.5, max: 2.5 })
+            SettingValue::Variant3(SettingValueVariant3 { min: 0.5, max: 2.5 })
         );
     }
 
@@ -417,7 +415,6 @@ mod oneof_untagged {
     }
 
     #[test]
-    #[ignore = "bug: generated structs derive serde's Deserialize, which also accepts a JSON array (fields by position), so in an untagged oneOf `[1, 2]` decodes as `SettingValueVariant3 { min: 1.0, max: 2.0 }` and re-encodes as an object"]
     fn an_array_is_not_taken_for_an_object_member() {
         for json in [json!([1, 2]), json!([{"a": "b"}])] {
             assert_eq!(round_trip::<SettingValue>(json.clone()), SettingValue::Unknown(json));
@@ -450,7 +447,7 @@ mod shape_anyof {
         assert_eq!(round_trip::<Reach>(json!({"number": "+33 1"})), Reach::Phone(Phone { number: "+33 1".into(), extension: None }));
         assert_eq!(
             round_trip::<Reach>(json!({"street": "1 rue", "city": "Paris"})),
-            Reach::ReachVariant2(ReachVariant2 { street: "1 rue".into(), city: "Paris".into() })
+            Reach::Variant2(ReachVariant2 { street: "1 rue".into(), city: "Paris".into() })
         );
         assert_eq!(round_trip::<ContactId>(json!(42)), ContactId::Integer(42));
         assert_eq!(round_trip::<ContactId>(json!("c-42")), ContactId::String("c-42".into()));
@@ -480,7 +477,6 @@ mod shape_anyof {
     }
 
     #[test]
-    #[ignore = "bug: generated structs derive serde's Deserialize, which also accepts a JSON array (fields by position), so `[\"a@b.c\"]` decodes as `Reach::Email` and re-encodes as an object"]
     fn an_array_is_not_taken_for_an_object_member() {
         let json = json!(["a@b.c"]);
         assert_eq!(round_trip::<Reach>(json.clone()), Reach::Unknown(json));
@@ -944,8 +940,7 @@ mod shape_numbers {
 mod shape_recursive {
     use super::*;
 
-    // The generated `Filter::FilterVariant0`, `FilterVariant1` trip `clippy::enum_variant_names`.
-    #[allow(dead_code, unused_imports, clippy::enum_variant_names)]
+    #[allow(dead_code, unused_imports)]
     mod api {
         include!(concat!(env!("OUT_DIR"), "/fixtures/shape_recursive.rs"));
     }
@@ -1000,9 +995,9 @@ mod shape_recursive {
     #[test]
     fn a_one_of_containing_itself_round_trips() {
         let filter = round_trip::<Filter>(json!({"not": {"not": {"field": "a", "equals": "b"}}}));
-        let Filter::FilterVariant1(not) = filter else { panic!("not a negation") };
-        let Filter::FilterVariant1(not) = &*not.not else { panic!("not a negation") };
-        assert_eq!(*not.not, Filter::FilterVariant0(FilterVariant0 { field: "a".into(), equals: "b".into() }));
+        let Filter::Variant1(not) = filter else { panic!("not a negation") };
+        let Filter::Variant1(not) = &*not.not else { panic!("not a negation") };
+        assert_eq!(*not.not, Filter::Variant0(FilterVariant0 { field: "a".into(), equals: "b".into() }));
     }
 
     #[test]
@@ -1245,7 +1240,6 @@ mod shape_operations {
     }
 
     #[tokio::test]
-    #[ignore = "bug: runtime/src/client.rs `url` appends an unexploded array's `a,b` text with `append_pair`, which escapes the delimiter commas too (`tags=a%2Cb`): an item that holds a comma is then indistinguishable from two items (RFC 6570 form style: `tags=a%2Cb,c`)"]
     async fn an_unexploded_array_keeps_commas_inside_items_apart_from_the_delimiters() {
         let server = server_answering("GET", "/widgets", ResponseTemplate::new(200).set_body_json(json!([]))).await;
         let client = client(&server);
@@ -1456,7 +1450,6 @@ mod post_and_params {
     }
 
     #[tokio::test]
-    #[ignore = "bug: runtime `encode::to_text`/`push_query` turn an f32 into JSON through f64, so a `format: float` parameter of 0.1 is sent as `0.10000000149011612`"]
     async fn a_float_parameter_is_sent_as_written() {
         let server = task_server().await;
         client(&server).get_task(1, 1, "q").ratio(0.1).send().await.unwrap();

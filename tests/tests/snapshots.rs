@@ -267,7 +267,10 @@ fixtures! {
         // Each variant is the object `{"<key>": value}`.
         assert_has(s, r#"const KEYS: &[&str] = &["plain_text", "markdown_text", "html"];"#);
         assert_has(s, r#"serialize_tagged(serializer, "plain_text", value)"#);
-        assert_has(s, "Key::Unknown(key) => { Content::Unknown(::client_runtime::encode::unknown_variant(key, map.next_value()?)) }");
+        // The first known key decides wherever it stands; unknown entries are kept,
+        // and an object with no known key is the catch-all, whole.
+        assert_has(s, "Key::Unknown(key) => { rest.insert(key, map.next_value()?); }");
+        assert_has(s, "Ok(found.unwrap_or_else(|| Content::Unknown(::serde_json::Value::Object(rest))))");
         // Every variant holds a required string `text`: one accessor for all.
         let accessor = item(s, "impl Content {");
         assert_has(accessor, "pub fn text(&self) -> ::std::option::Option<&str>");
@@ -283,7 +286,7 @@ fixtures! {
             "Unknown2(::serde_json::Value),",
         ]);
         assert_has(s, r#"Self::Unknown(value) => { ::client_runtime::encode::serialize_tagged(serializer, "unknown", value) }"#);
-        assert_has(s, "Key::Unknown(key) => { Attachment::Unknown2(");
+        assert_has(s, "Ok(found.unwrap_or_else(|| Attachment::Unknown2(::serde_json::Value::Object(rest))))");
         // No string field is common to the variants: no accessor, only `is_unknown`.
         assert_lacks(item(s, "impl Attachment {"), "-> ::std::option::Option<&str>");
         let note = item(s, "pub struct Note {");
@@ -321,7 +324,7 @@ fixtures! {
             "String(::std::string::String),",
             "Integer(i64),",
             "Structured(Structured),",
-            "SettingValueVariant3(SettingValueVariant3),",
+            "Variant3(SettingValueVariant3),",
             "Unknown(::serde_json::Value),",
             "}",
         ]);
@@ -424,7 +427,7 @@ fixtures! {
         assert_has(s, "pub fn r#type(&self) -> TypeRequest<'_>");
         assert_has(s, "pub fn builder2(&self) -> Builder2Request<'_>");
         assert_has(s, r#"if let ::std::option::Option::Some(value) = &self.send2 { ::client_runtime::encode::push_query(&mut request.query, "send", value); }"#);
-        assert_has(s, r#"if let ::std::option::Option::Some(value) = &self.self_ { ::client_runtime::encode::push_query(&mut request.query, "self", value); }"#);
+        assert_has(s, r#"if let ::std::option::Option::Some(value) = &self.self_ { request.query.push(("self", ::std::string::ToString::to_string(value))); }"#);
         assert_has(s, "pub fn r#type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self");
     }
 
@@ -524,7 +527,7 @@ fixtures! {
         assert_has(item(s, "impl<'a> GetTaskRequest<'a> {"), "::client_runtime::Method::GET");
         // Required parameters are arguments, integers typed by format.
         assert_has(s, "pub fn get_task(&self, project_id: i64, task_number: i32, q: impl ::std::convert::Into<::std::string::String>) -> GetTaskRequest<'_>");
-        assert_has(s, r#"path_segment("task_number", &::client_runtime::encode::to_text(&self.task_number))?"#);
+        assert_has(s, r#"path_segment("task_number", &::std::string::ToString::to_string(&self.task_number))?"#);
         assert_has(s, r#"{ let value = &self.q; ::client_runtime::encode::push_query(&mut request.query, "q", value); }"#);
         // Query arrays are typed `Vec`s (exploded by the runtime).
         assert_has(s, "pub fn ids(mut self, value: impl ::std::convert::Into<::std::vec::Vec<i64>>) -> Self");
@@ -589,7 +592,7 @@ fixtures! {
         assert_in_order(item(s, "pub enum Reach {"), &[
             "Email(Email),",
             "Phone(Phone),",
-            "ReachVariant2(ReachVariant2),",
+            "Variant2(ReachVariant2),",
             "/// A variant this client does not know yet, kept as sent.",
             "Unknown(::serde_json::Value),",
             "}",
@@ -657,7 +660,7 @@ fixtures! {
         assert_in_order(item(s, "pub enum Expr {"), &["Literal(Literal),", "BinaryOp(::std::boxed::Box<BinaryOp>),", "Unknown(::serde_json::Value),", "}"]);
         assert_has(item(s, "pub struct BinaryOp {"), "pub left: ::std::boxed::Box<Expr>, pub right: ::std::boxed::Box<Expr>,");
         // A oneOf containing itself inline...
-        assert_in_order(item(s, "pub enum Filter {"), &["FilterVariant0(FilterVariant0),", "FilterVariant1(::std::boxed::Box<FilterVariant1>),", "Unknown(::serde_json::Value),", "}"]);
+        assert_in_order(item(s, "pub enum Filter {"), &["Variant0(FilterVariant0),", "Variant1(::std::boxed::Box<FilterVariant1>),", "Unknown(::serde_json::Value),", "}"]);
         assert_eq!(field(item(s, "pub struct FilterVariant1 {"), "not"), "pub not: ::std::boxed::Box<Filter>,");
         // ...and through an array and a map, which need no Box.
         assert_in_order(item(s, "pub enum Json {"), &[

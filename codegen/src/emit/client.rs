@@ -150,9 +150,24 @@ fn arg_ty(ty: &Ty) -> TokenStream {
     }
 }
 
+/// Numbers and booleans, which `Display` writes as the wire wants them
+/// (an `f32` of 0.1 is `0.1`, not the `0.10000000149011612` of its f64).
+fn is_scalar(ty: &Ty) -> bool {
+    matches!(ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F32 | Ty::F64)
+}
+
+/// The wire text of a parameter value (`value` is a reference).
+fn text_of(ty: &Ty, value: TokenStream) -> TokenStream {
+    if is_scalar(ty) {
+        quote!(::std::string::ToString::to_string(#value))
+    } else {
+        quote!(::client_runtime::encode::to_text(#value))
+    }
+}
+
 /// Whether an argument of this type is taken as itself rather than `impl Into<_>`.
 fn takes_exact(ty: &Ty) -> bool {
-    matches!(ty, Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F32 | Ty::F64)
+    is_scalar(ty)
 }
 
 fn operation(op: &Operation) -> TokenStream {
@@ -278,7 +293,10 @@ fn request_fn(op: &Operation) -> TokenStream {
             let wire = Literal::string(&p.wire);
             let text = match p.ty {
                 Ty::String => quote!(&self.#name),
-                _ => quote!(&::client_runtime::encode::to_text(&self.#name)),
+                _ => {
+                    let text = text_of(&p.ty, quote!(&self.#name));
+                    quote!(&#text)
+                }
             };
             let check = range_check(p, quote!(self.#name));
             quote! {
@@ -291,12 +309,14 @@ fn request_fn(op: &Operation) -> TokenStream {
         let name = ident(&p.ident);
         let wire = Literal::string(&p.wire);
         let check = range_check(p, quote!(*value));
+        let text = text_of(&p.ty, quote!(value));
         let push = match (p.location, &op.body_encoding) {
             (ParamLocation::Query, _) if !p.explode && matches!(p.ty, Ty::Vec(_)) => {
-                quote!(request.query.push((#wire, ::client_runtime::encode::to_text(value)));)
+                quote!(::client_runtime::encode::push_query_list(&mut request.query_lists, #wire, value);)
             }
+            (ParamLocation::Query, _) if is_scalar(&p.ty) => quote!(request.query.push((#wire, #text));),
             (ParamLocation::Query, _) => quote!(::client_runtime::encode::push_query(&mut request.query, #wire, value);),
-            (ParamLocation::Cookie, _) => quote!(request.cookies.push((#wire, ::client_runtime::encode::to_text(value)));),
+            (ParamLocation::Cookie, _) => quote!(request.cookies.push((#wire, #text));),
             (ParamLocation::Body, Some(BodyEncoding::Json)) => {
                 quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?);)
             }
@@ -319,7 +339,7 @@ fn request_fn(op: &Operation) -> TokenStream {
                     });
                 }
             }
-            _ => quote!(request.headers.push((#wire, ::client_runtime::encode::to_text(value)));),
+            _ => quote!(request.headers.push((#wire, #text));),
         };
         if p.required {
             quote! { { let value = &self.#name; #check #push } }

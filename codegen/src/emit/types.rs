@@ -1,6 +1,6 @@
 //! The `types` module: one Rust type per named type of the model.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -9,26 +9,21 @@ use super::{doc_attrs, ident, ty_tokens, unraw};
 use crate::model::{EnumValue, Field, OneOf, Tagging, Ty, TypeDef, TypeKind};
 
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
-    // Types with a catch-all variant: they accept any value of their JSON kind.
-    let open: HashSet<&str> = types
-        .iter()
-        .filter(|t| matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::OneOf(_)))
-        .map(|t| t.name.as_str())
-        .collect();
-    let items = types.iter().map(|t| type_def(t, &open));
+    let kinds: HashMap<&str, &TypeKind> = types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+    let items = types.iter().map(|t| type_def(t, &kinds));
     quote! {
         #![doc = " The types of the API's requests and responses."]
         #(#items)*
     }
 }
 
-fn type_def(def: &TypeDef, open: &HashSet<&str>) -> TokenStream {
+fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(fields) => struct_def(&doc, &name, fields),
         TypeKind::StringEnum(values) => string_enum(&doc, &name, values),
-        TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of, open),
+        TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of, kinds),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, false);
             quote! { #doc pub type #name = #ty; }
@@ -148,7 +143,7 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue
     }
 }
 
-fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, open: &HashSet<&str>) -> TokenStream {
+fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
     let unknown = ident(&one_of.unknown);
     let variants = one_of.variants.iter().map(|v| {
         let doc = doc_attrs(v.doc.as_deref());
@@ -159,19 +154,10 @@ fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, open
         }
         quote! { #doc #variant(#ty), }
     });
-    let is_open = |ty: &Ty| matches!(ty, Ty::Named(n) if open.contains(n.as_str()));
-    // serde's untagged enum takes the first member that decodes; a member with
-    // a catch-all decodes anything, so then the choice is made here instead.
-    let open_members = matches!(one_of.tagging, Tagging::Untagged) && one_of.variants.iter().any(|v| is_open(&v.ty));
-    let untagged = matches!(one_of.tagging, Tagging::Untagged) && !open_members;
-    let derive = if open_members {
+    let untagged = matches!(one_of.tagging, Tagging::Untagged);
+    let derive = if untagged {
         quote! {
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-            #[serde(untagged)]
-        }
-    } else if untagged {
-        quote! {
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
         }
     } else {
@@ -180,8 +166,7 @@ fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, open
     let serde_impls = match &one_of.tagging {
         Tagging::External => external_impls(name, one_of),
         Tagging::Internal { property } => internal_impls(name, one_of, property),
-        Tagging::Untagged if open_members => untagged_open_impl(name, one_of, &is_open),
-        Tagging::Untagged => TokenStream::new(),
+        Tagging::Untagged => untagged_impl(name, one_of, kinds),
     };
     let accessors = accessors(name, one_of);
     quote! {
@@ -210,7 +195,8 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
     let de_arms = one_of.variants.iter().enumerate().map(|(i, v)| {
         let variant = ident(&v.ident);
         let i = Literal::usize_unsuffixed(i);
-        quote! { Key::Known(#i) => #name::#variant(map.next_value()?), }
+        let wrap = if v.boxed { quote!(|v| #name::#variant(::std::boxed::Box::new(v))) } else { quote!(#name::#variant) };
+        quote! { Key::Known(#i) if found.is_none() => found = ::std::option::Option::Some(map.next_value().map(#wrap)?), }
     });
     let expecting = Literal::string(&format!("a `{name}` object"));
     quote! {
@@ -233,17 +219,23 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
+                    // The first known key decides, wherever it stands; an object
+                    // with none is kept whole as the catch-all.
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        let Some(key) = map.next_key_seed(KeySeed(KEYS))? else {
-                            return Err(::serde::de::Error::invalid_length(0, &self));
-                        };
-                        let value = match key {
-                            #(#de_arms)*
-                            Key::Known(_) => return Err(::serde::de::Error::custom("variant index out of range")),
-                            Key::Unknown(key) => #name::#unknown(::client_runtime::encode::unknown_variant(key, map.next_value()?)),
-                        };
-                        ::client_runtime::encode::skip_rest(&mut map)?;
-                        Ok(value)
+                        let mut found = ::std::option::Option::None;
+                        let mut rest = ::serde_json::Map::new();
+                        while let ::std::option::Option::Some(key) = map.next_key_seed(KeySeed(KEYS))? {
+                            match key {
+                                #(#de_arms)*
+                                Key::Known(_) => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                                Key::Unknown(key) => {
+                                    rest.insert(key, map.next_value()?);
+                                }
+                            }
+                        }
+                        Ok(found.unwrap_or_else(|| #name::#unknown(::serde_json::Value::Object(rest))))
                     }
                 }
                 deserializer.deserialize_map(Visitor)
@@ -252,21 +244,42 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
     }
 }
 
-/// Untagged, with members that accept anything: each member is tried in
-/// order, and one that only matched through its catch-all does not count.
-fn untagged_open_impl(name: &proc_macro2::Ident, one_of: &OneOf, is_open: &dyn Fn(&Ty) -> bool) -> TokenStream {
+/// Untagged: each member is tried in order, and the first that takes the value
+/// wins, with two guards serde's derived `untagged` lacks: a member is only
+/// tried on the JSON kind it describes (serde's structs also take arrays), and a
+/// member with a catch-all (an open enum, a discriminated union) only counts
+/// when it knows the value.
+fn untagged_impl(name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
     let unknown = ident(&one_of.unknown);
     let attempts = one_of.variants.iter().map(|v| {
         let variant = ident(&v.ident);
         let ty = ty_tokens(&v.ty, false);
         let wrap = if v.boxed { quote!(::std::boxed::Box::new(v)) } else { quote!(v) };
-        let known = if is_open(&v.ty) { quote!(if !v.is_unknown()) } else { quote!() };
-        quote! {
+        let named = match &v.ty {
+            Ty::Named(n) => kinds.get(n.as_str()).copied(),
+            _ => None,
+        };
+        let accept = quote!(return ::std::result::Result::Ok(Self::#variant(#wrap)););
+        let accept = match named {
+            Some(TypeKind::StringEnum(_) | TypeKind::OneOf(_)) => quote!(if !v.is_unknown() { #accept }),
+            _ => accept,
+        };
+        let attempt = quote! {
             if let ::std::result::Result::Ok(v) = <#ty as ::serde::Deserialize>::deserialize(&value) {
-                #known {
-                    return ::std::result::Result::Ok(Self::#variant(#wrap));
-                }
+                #accept
             }
+        };
+        let guard = match (&v.ty, named) {
+            (_, Some(TypeKind::Struct(_))) | (Ty::Map(_), _) => Some(quote!(value.is_object())),
+            (Ty::Vec(_), _) => Some(quote!(value.is_array())),
+            (Ty::String | Ty::DateTime | Ty::Date, _) => Some(quote!(value.is_string())),
+            (Ty::Bool, _) => Some(quote!(value.is_boolean())),
+            (Ty::I32 | Ty::I64 | Ty::U64 | Ty::F32 | Ty::F64, _) => Some(quote!(value.is_number())),
+            _ => None,
+        };
+        match guard {
+            Some(guard) => quote!(if #guard { #attempt }),
+            None => attempt,
         }
     });
     quote! {
