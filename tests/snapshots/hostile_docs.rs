@@ -19,7 +19,7 @@ pub mod types {
     /// fn main() { std::process::exit(6) }
     /// ```
     ///
-    /// fn main() { std::process::exit(7) }
+    ///    fn main() { std::process::exit(7) }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Doc {
         /// Body */ "#]  end
@@ -143,7 +143,7 @@ mod client {
         ///
         /// Nor this indented block:
         ///
-        /// fn main() { std::process::exit(2) }
+        ///    fn main() { std::process::exit(2) }
         ///
         /// Text with a hidden RLO reversed here.
         ///
@@ -170,7 +170,7 @@ mod client {
         options: ::client_runtime::RequestOptions,
     }
     impl<'a> GetDocRequest<'a> {
-        /// indented() // */
+        ///    indented() // */
         /// then ``` unbalanced fence
         /// fn main() { std::process::exit(4) }
         pub fn mode(

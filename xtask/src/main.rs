@@ -14,7 +14,7 @@ commands:
                                         generate a client crate from any OpenAPI spec (YAML or
                                         JSON) into DIR; the crate is named CRATE, or
                                         <spec stem>-client
-  corpus [--only TEXT]                  generate and `cargo check` a crate for every spec in
+  corpus [--only TEXT]                  generate and `cargo clippy` a crate for every spec in
                                         ../shared/corpus (or those whose name contains TEXT);
                                         one line per spec
   help                                  show this text";

@@ -283,10 +283,16 @@ fn range_text(p: &Param) -> Option<String> {
 fn request_fn(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let path_pushes = op.path_parts.iter().map(|part| match part {
-        PathPart::Literal(text) => {
-            let text = Literal::string(text);
-            quote!(path.push_str(#text);)
-        }
+        PathPart::Literal(text) => match text.chars().collect::<Vec<_>>()[..] {
+            [c] => {
+                let c = Literal::character(c);
+                quote!(path.push(#c);)
+            }
+            _ => {
+                let text = Literal::string(text);
+                quote!(path.push_str(#text);)
+            }
+        },
         PathPart::Param(i) => {
             let p = &op.params[*i];
             let name = ident(&p.ident);

@@ -129,7 +129,7 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
 
 /// Makes spec prose safe as rustdoc Markdown:
 ///
-/// - code fences become ```` ```text ````, and lines lose their indentation, so no
+/// - code fences become ```` ```text ````, and indentation is capped at three spaces, so no
 ///   code block in a description is ever compiled as a doctest;
 /// - bidirectional-override and other control characters are dropped (rustc
 ///   refuses the former in comments, and they can make text read other than it is);
@@ -137,13 +137,34 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
 pub(crate) fn sanitize_doc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_fence = false;
+    // The content column of the list item being continued, if any.
+    let mut item_column: Option<usize> = None;
     for line in text.lines() {
+        // Tabs count as four columns, as in Markdown.
+        let indent: usize = line.chars().take_while(|c| c.is_whitespace()).map(|c| if c == '\t' { 4 } else { 1 }).sum();
         let line: String = line.chars().filter(|c| !is_hidden_char(*c)).collect();
         let line = line.trim();
         if line.starts_with("```") || line.starts_with("~~~") {
             out.push_str(if in_fence { "```" } else { "```text" });
             in_fence = !in_fence;
+            item_column = None;
+        } else if line.is_empty() {
+            item_column = None;
+        } else if in_fence {
+            out.push_str(line);
         } else {
+            // Never the four spaces that make an (indented, compiled) code
+            // block; a list item's continuation lines up with its content.
+            let indent = match (list_marker_len(line), item_column) {
+                (Some(marker), _) => {
+                    let indent = indent.min(3);
+                    item_column = Some(indent + marker);
+                    indent
+                }
+                (None, Some(column)) => column,
+                (None, None) => indent.min(3),
+            };
+            out.push_str(&" ".repeat(indent));
             out.push_str(line);
         }
         out.push('\n');
@@ -152,6 +173,17 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
         out.push_str("```\n");
     }
     out.trim_end().to_owned()
+}
+
+/// The width of a list marker and its space (`- `, `* `, `+ `, `12. `, `3) `), if `line` starts with one.
+fn list_marker_len(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        _ => return None,
+    };
+    (line.as_bytes().get(marker) == Some(&b' ')).then_some(marker + 1)
 }
 
 fn is_hidden_char(c: char) -> bool {
@@ -166,7 +198,10 @@ mod tests {
     #[test]
     fn docs_cannot_become_doctests_or_hide_text() {
         let text = "Intro\n```\nfn main() { evil() }\n```\n    indented();\nend \u{202e}reversed\r";
-        assert_eq!(sanitize_doc(text), "Intro\n```text\nfn main() { evil() }\n```\nindented();\nend reversed");
+        assert_eq!(sanitize_doc(text), "Intro\n```text\nfn main() { evil() }\n```\n   indented();\nend reversed");
+        // List items' lazy continuations line up with the item's content.
+        assert_eq!(sanitize_doc("- item\ncontinued\n      over\n\n\t\ttabbed"), "- item\n  continued\n  over\n\n   tabbed");
+        assert_eq!(sanitize_doc("10. ten\nmore\n* star"), "10. ten\n    more\n* star");
         assert_eq!(sanitize_doc("```rust\nx\n"), "```text\nx\n```");
     }
 
