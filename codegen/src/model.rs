@@ -18,6 +18,18 @@ pub struct Api {
     /// Named types, in a stable order (component schemas first, then inline ones).
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// The enums of documented error bodies; operations documenting the same
+    /// statuses with the same bodies share one.
+    pub error_enums: Vec<ErrorEnum>,
+}
+
+/// An enum of error bodies by status, and the operations that return it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorEnum {
+    pub name: String,
+    /// The client methods whose errors these are.
+    pub operations: Vec<String>,
+    pub variants: Vec<ErrorResponse>,
 }
 
 /// How requests authenticate.
@@ -156,7 +168,7 @@ pub struct Operation {
     pub ident: String,
     /// The request builder type.
     pub builder: String,
-    /// The enum of documented error bodies, `None` when none is documented.
+    /// The enum of documented error bodies (see `Api::error_enums`), `None` when none is documented.
     pub error_enum: Option<String>,
     pub method: Method,
     /// The path template as the spec gives it, for docs.

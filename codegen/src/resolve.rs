@@ -42,7 +42,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     let mut r = Resolver::new(spec, file);
     r.define_components();
     let (auth, auth_header) = r.auth();
-    let mut operations = r.operations(auth_header.as_deref());
+    let (mut operations, mut root_names) = r.operations(auth_header.as_deref());
     let client_headers = r.hoist_client_headers(&mut operations);
     r.resolve_pagination(&mut operations);
     r.check_alias_cycles();
@@ -53,6 +53,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     let mut operations: Vec<Operation> = operations.into_iter().map(|(op, _)| op).collect();
     box_large_variants(&mut types, &mut operations);
     fill_common_fields(&mut types);
+    let error_enums = error_enums(&mut operations, &mut root_names);
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -62,6 +63,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
         client_headers,
         types,
         operations,
+        error_enums,
     })
 }
 
@@ -602,7 +604,8 @@ impl<'a> Resolver<'a> {
 
     // ---- operations ----------------------------------------------------
 
-    fn operations(&mut self, auth_header: Option<&str>) -> Vec<(Operation, Option<serde_json::Value>)> {
+    /// The operations, with the names the crate root has handed out so far.
+    fn operations(&mut self, auth_header: Option<&str>) -> (Vec<(Operation, Option<serde_json::Value>)>, UniqueNames) {
         let mut root_names = UniqueNames::with_reserved(ROOT_RESERVED);
         let mut method_names = UniqueNames::with_reserved(CLIENT_RESERVED);
         // Types are claimed first, so an operation's types never take a schema's name.
@@ -621,19 +624,14 @@ impl<'a> Resolver<'a> {
                 let ident = method_names.claim(field_name(&op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"))));
                 let base = type_name(ident.trim_start_matches("r#"));
                 let builder = root_names.claim(format!("{base}Request"));
-                let op = self.operation(OperationCtx { path, method, item, op, ident, base, builder, pointer: &pointer }, auth_header, &mut root_names);
+                let op = self.operation(OperationCtx { path, method, item, op, ident, base, builder, pointer: &pointer }, auth_header);
                 out.push(op);
             }
         }
-        out
+        (out, root_names)
     }
 
-    fn operation(
-        &mut self,
-        ctx: OperationCtx<'_, 'a>,
-        auth_header: Option<&str>,
-        root_names: &mut UniqueNames,
-    ) -> (Operation, Option<serde_json::Value>) {
+    fn operation(&mut self, ctx: OperationCtx<'_, 'a>, auth_header: Option<&str>) -> (Operation, Option<serde_json::Value>) {
         let OperationCtx { path, method, item, op, ident, base, builder, pointer } = ctx;
         let method = match method {
             "get" => Method::Get,
@@ -712,7 +710,8 @@ impl<'a> Resolver<'a> {
         let path_parts = self.path_parts(path, &model_params, pointer);
         let success = self.success(op, &base, pointer);
         let errors = self.errors(op, &base, pointer);
-        let error_enum = (!errors.is_empty()).then(|| root_names.claim(format!("{base}Error")));
+        // Named once all operations are known: operations with the same errors share an enum.
+        let error_enum = None;
         let doc = join_doc(&[op.summary.as_deref(), op.description.as_deref()]);
         let operation = Operation {
             ident,
@@ -1303,6 +1302,53 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     component
+}
+
+/// One enum per distinct set of documented errors (same statuses, same body
+/// types), named after its operation when it has one (`GetTaskError`), after
+/// its body type when shared (`ErrorResponseByStatus`): a spec that documents
+/// the same errors on 200 operations gets one enum, not 200.
+fn error_enums(operations: &mut [Operation], root_names: &mut UniqueNames) -> Vec<ErrorEnum> {
+    let mut groups: Vec<(Vec<(StatusMatch, Ty)>, Vec<usize>)> = Vec::new();
+    let mut by_key: BTreeMap<Vec<(StatusMatch, Ty)>, usize> = BTreeMap::new();
+    for (i, op) in operations.iter().enumerate() {
+        if op.errors.is_empty() {
+            continue;
+        }
+        let key: Vec<(StatusMatch, Ty)> = op.errors.iter().map(|e| (e.status, e.ty.clone())).collect();
+        match by_key.get(&key) {
+            Some(&g) => groups[g].1.push(i),
+            None => {
+                by_key.insert(key.clone(), groups.len());
+                groups.push((key, vec![i]));
+            }
+        }
+    }
+    let mut enums = Vec::with_capacity(groups.len());
+    for (key, members) in groups {
+        let first = &operations[members[0]];
+        let wanted = match (members.len(), &key[..]) {
+            (1, _) => format!("{}Error", type_name(first.ident.trim_start_matches("r#"))),
+            (_, [(_, Ty::Named(body)), rest @ ..]) if rest.iter().all(|(_, ty)| *ty == Ty::Named(body.clone())) => {
+                format!("{body}ByStatus")
+            }
+            _ => "ErrorBodies".to_owned(),
+        };
+        let name = root_names.claim(wanted);
+        // A variant's doc (the response's description) is kept where all agree.
+        let mut variants = first.errors.clone();
+        for (v, variant) in variants.iter_mut().enumerate() {
+            if members.iter().any(|&m| operations[m].errors[v].doc != variant.doc) {
+                variant.doc = None;
+            }
+        }
+        for &m in &members {
+            operations[m].error_enum = Some(name.clone());
+        }
+        let idents = members.iter().map(|&m| operations[m].ident.clone()).collect();
+        enums.push(ErrorEnum { name, operations: idents, variants });
+    }
+    enums
 }
 
 /// Enum variants whose payload is estimated above this many bytes are boxed,

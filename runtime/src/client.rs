@@ -130,15 +130,20 @@ impl<C: From<HttpClient>> ClientBuilder<C> {
             value.set_sensitive(true);
             headers.append(header, value);
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(self.user_agent)
-                .build()
-                .map_err(|e| BuildError::Http(e.to_string()))?,
+        // Our own reqwest client carries the headers itself; a user's gets them per request.
+        let (http, headers_per_request) = match self.http {
+            Some(http) => (http, true),
+            None => {
+                let http = reqwest::Client::builder()
+                    .user_agent(self.user_agent)
+                    .default_headers(headers.clone())
+                    .build()
+                    .map_err(|e| BuildError::Http(e.to_string()))?;
+                (http, false)
+            }
         };
         Ok(C::from(HttpClient {
-            inner: Arc::new(Inner { http, base_url, headers, timeout: self.timeout, retry: self.retry }),
+            inner: Arc::new(Inner { http, base_url, headers, headers_per_request, timeout: self.timeout, retry: self.retry }),
         }))
     }
 }
@@ -171,7 +176,10 @@ pub struct HttpClient {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// The configured headers (token, required headers), sensitive-marked.
     headers: HeaderMap,
+    /// Whether `http` lacks `headers` as defaults (it was the user's).
+    headers_per_request: bool,
     timeout: Duration,
     retry: RetryPolicy,
 }
@@ -253,6 +261,11 @@ impl<T> Response<T> {
     }
 }
 
+/// The body of a successful call: what `send` maps `send_with_response` through.
+pub fn body_of<T, E>(result: Result<Response<T>, Error<E>>) -> Result<T, Error<E>> {
+    result.map(Response::into_body)
+}
+
 /// What one attempt produced: a complete response, or why there was none.
 struct Raw {
     status: StatusCode,
@@ -305,6 +318,23 @@ impl HttpClient {
         Ok(Response { status: raw.status, headers: raw.headers, body: () })
     }
 
+    /// [`execute`](Self::execute) for a request that building may have refused:
+    /// what a generated operation's `send_with_response` returns, so that an
+    /// operation adds no async state machine of its own.
+    pub async fn send_json<T: DeserializeOwned, E: ErrorBody>(&self, request: Result<Request, InvalidRequest>) -> Result<Response<T>, Error<E>> {
+        self.execute(&request.map_err(Error::InvalidRequest)?).await
+    }
+
+    /// [`execute_bytes`](Self::execute_bytes) for a request that building may have refused.
+    pub async fn send_bytes<E: ErrorBody>(&self, request: Result<Request, InvalidRequest>) -> Result<Response<Vec<u8>>, Error<E>> {
+        self.execute_bytes(&request.map_err(Error::InvalidRequest)?).await
+    }
+
+    /// [`execute_empty`](Self::execute_empty) for a request that building may have refused.
+    pub async fn send_empty<E: ErrorBody>(&self, request: Result<Request, InvalidRequest>) -> Result<Response<()>, Error<E>> {
+        self.execute_empty(&request.map_err(Error::InvalidRequest)?).await
+    }
+
     /// The retry loop. Not generic, so it is compiled once, not per operation.
     async fn send(&self, request: &Request) -> Result<Raw, Failure> {
         let inner = &*self.inner;
@@ -331,7 +361,10 @@ impl HttpClient {
         let inner = &*self.inner;
         let timeout = request.options.timeout.unwrap_or(inner.timeout);
         let url = self.url(request)?;
-        let mut builder = inner.http.request(request.method.clone(), url).headers(inner.headers.clone()).timeout(timeout);
+        let mut builder = inner.http.request(request.method.clone(), url).timeout(timeout);
+        if inner.headers_per_request {
+            builder = builder.headers(inner.headers.clone());
+        }
         for (name, value) in &request.headers {
             let value = HeaderValue::from_str(value).map_err(|_| {
                 Failure::Invalid(InvalidRequest::new(*name, "contains a character not allowed in a header (CR, LF or another control character)"))
@@ -362,9 +395,9 @@ impl HttpClient {
             Some(Body::Bytes { content_type, data }) => builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(data.clone()),
         };
         let transport = |e: reqwest::Error| if e.is_timeout() { Failure::Timeout(timeout) } else { Failure::Transport(e) };
-        let response = builder.send().await.map_err(transport)?;
+        let mut response = builder.send().await.map_err(transport)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(transport)?;
         Ok(Raw { status, headers, body })
     }

@@ -13,7 +13,7 @@ pub mod encode;
 pub mod paginate;
 mod retry;
 
-pub use client::{Body, ClientBuilder, HttpClient, Request, RequestOptions, Response};
+pub use client::{body_of, Body, ClientBuilder, HttpClient, Request, RequestOptions, Response};
 pub use error::{ApiError, BuildError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody, PaginationError};
 pub use retry::RetryPolicy;
 

@@ -149,22 +149,93 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<super::types::Widget, super::Error<GetWidgetError>> {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::Widget,
+                super::Error<GetWidgetError>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::Widget>,
+                super::Error<GetWidgetError>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
+        }
+    }
+    /// A [`Client::delete_widget`] request: set optional parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct DeleteWidgetRequest<'a> {
+        client: &'a Client,
+        widget_id: ::std::string::String,
+        options: ::client_runtime::RequestOptions,
+    }
+    impl<'a> DeleteWidgetRequest<'a> {
+        /// Replaces the client's timeout for this request.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = ::std::option::Option::Some(timeout);
+            self
+        }
+        /// Replaces the client's retry count for this request (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.max_retries = ::std::option::Option::Some(retries);
+            self
+        }
+        fn request(
+            &self,
         ) -> ::std::result::Result<
-            ::client_runtime::Response<super::types::Widget>,
-            super::Error<GetWidgetError>,
+            ::client_runtime::Request,
+            ::client_runtime::InvalidRequest,
         > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
+            let mut path = ::std::string::String::new();
+            path.push_str("/widgets/");
+            path.push_str(
+                &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
+            );
+            let mut request = ::client_runtime::Request::new(
+                ::client_runtime::Method::DELETE,
+                path,
+            );
+            request.options = self.options.clone();
+            ::std::result::Result::Ok(request)
+        }
+        /// Sends the request and returns the decoded body.
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<(), super::Error<DeleteWidgetError>>,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
+        }
+        /// Sends the request and returns the body with the status and headers.
+        pub fn send_with_response(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<()>,
+                super::Error<DeleteWidgetError>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_empty(request)
         }
     }
     /// The error bodies documented for [`Client::get_widget`], by status.
@@ -234,62 +305,6 @@ mod client {
                     )
                 }
             }
-        }
-    }
-    /// A [`Client::delete_widget`] request: set optional parameters, then `.send().await`.
-    #[derive(Debug, Clone)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct DeleteWidgetRequest<'a> {
-        client: &'a Client,
-        widget_id: ::std::string::String,
-        options: ::client_runtime::RequestOptions,
-    }
-    impl<'a> DeleteWidgetRequest<'a> {
-        /// Replaces the client's timeout for this request.
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout = ::std::option::Option::Some(timeout);
-            self
-        }
-        /// Replaces the client's retry count for this request (0: no retry).
-        pub fn max_retries(mut self, retries: u32) -> Self {
-            self.options.max_retries = ::std::option::Option::Some(retries);
-            self
-        }
-        fn request(
-            &self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Request,
-            ::client_runtime::InvalidRequest,
-        > {
-            let mut path = ::std::string::String::new();
-            path.push_str("/widgets/");
-            path.push_str(
-                &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
-            );
-            let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::DELETE,
-                path,
-            );
-            request.options = self.options.clone();
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and returns the decoded body.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<(), super::Error<DeleteWidgetError>> {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
-        }
-        /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
-            self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<()>,
-            super::Error<DeleteWidgetError>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute_empty(&request).await
         }
     }
     /// The error bodies documented for [`Client::delete_widget`], by status.

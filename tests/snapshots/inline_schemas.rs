@@ -336,25 +336,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            super::types::GetOrderResponse,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::GetOrderResponse,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<super::types::GetOrderResponse>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::GetOrderResponse>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
         }
     }
 }

@@ -204,44 +204,28 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<super::types::Thing, super::Error<TypeError>> {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<super::types::Thing, super::Error<TypeError>>,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<super::types::Thing>,
-            super::Error<TypeError>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
-        }
-    }
-    /// The error bodies documented for [`Client::type`], by status.
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum TypeError {
-        /// Status 400.
-        /// Bad request
-        BadRequest(super::types::ErrorModel),
-    }
-    impl ::client_runtime::ErrorBody for TypeError {
-        fn decode(
-            status: ::client_runtime::StatusCode,
-            body: &[u8],
-        ) -> ::std::option::Option<::std::result::Result<Self, ::serde_json::Error>> {
-            match status.as_u16() {
-                400 => {
-                    ::std::option::Option::Some(
-                        ::serde_json::from_slice(body).map(Self::BadRequest),
-                    )
-                }
-                _ => ::std::option::Option::None,
-            }
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::Thing>,
+                super::Error<TypeError>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
         }
     }
     /// A [`Client::builder2`] request: set optional parameters, then `.send().await`.
@@ -278,25 +262,53 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            super::types::Pair,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::Pair,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<super::types::Pair>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::Pair>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
+        }
+    }
+    /// The error bodies documented for [`Client::type`], by status.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum TypeError {
+        /// Status 400.
+        /// Bad request
+        BadRequest(super::types::ErrorModel),
+    }
+    impl ::client_runtime::ErrorBody for TypeError {
+        fn decode(
+            status: ::client_runtime::StatusCode,
+            body: &[u8],
+        ) -> ::std::option::Option<::std::result::Result<Self, ::serde_json::Error>> {
+            match status.as_u16() {
+                400 => {
+                    ::std::option::Option::Some(
+                        ::serde_json::from_slice(body).map(Self::BadRequest),
+                    )
+                }
+                _ => ::std::option::Option::None,
+            }
         }
     }
 }

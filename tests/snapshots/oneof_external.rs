@@ -69,7 +69,9 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<Attachment, A::Error> {
                     let mut found = ::std::option::Option::None;
-                    let mut rest = ::serde_json::Map::new();
+                    let mut rest: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key_seed(KeySeed(KEYS))?
                     {
@@ -93,14 +95,15 @@ pub mod types {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                             }
                             Key::Unknown(key) => {
-                                rest.insert(key, map.next_value()?);
+                                rest.get_or_insert_with(::serde_json::Map::new)
+                                    .insert(key, map.next_value()?);
                             }
                         }
                     }
                     Ok(
                         found
                             .unwrap_or_else(|| Attachment::Unknown2(
-                                ::serde_json::Value::Object(rest),
+                                ::serde_json::Value::Object(rest.unwrap_or_default()),
                             )),
                     )
                 }
@@ -171,7 +174,9 @@ pub mod types {
                     mut map: A,
                 ) -> ::std::result::Result<Content, A::Error> {
                     let mut found = ::std::option::Option::None;
-                    let mut rest = ::serde_json::Map::new();
+                    let mut rest: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key_seed(KeySeed(KEYS))?
                     {
@@ -195,14 +200,15 @@ pub mod types {
                                 map.next_value::<::serde::de::IgnoredAny>()?;
                             }
                             Key::Unknown(key) => {
-                                rest.insert(key, map.next_value()?);
+                                rest.get_or_insert_with(::serde_json::Map::new)
+                                    .insert(key, map.next_value()?);
                             }
                         }
                     }
                     Ok(
                         found
                             .unwrap_or_else(|| Content::Unknown(
-                                ::serde_json::Value::Object(rest),
+                                ::serde_json::Value::Object(rest.unwrap_or_default()),
                             )),
                     )
                 }
@@ -346,25 +352,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            super::types::Note,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::Note,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<super::types::Note>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::Note>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
         }
     }
 }

@@ -292,25 +292,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ::std::vec::Vec<super::types::Widget>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::std::vec::Vec<super::types::Widget>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<::std::vec::Vec<super::types::Widget>>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<::std::vec::Vec<super::types::Widget>>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
         }
     }
     /// A [`Client::create_widget`] request: set optional parameters, then `.send().await`.
@@ -354,47 +360,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            super::types::Widget,
-            super::Error<CreateWidgetError>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::Widget,
+                super::Error<CreateWidgetError>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<super::types::Widget>,
-            super::Error<CreateWidgetError>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
-        }
-    }
-    /// The error bodies documented for [`Client::create_widget`], by status.
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum CreateWidgetError {
-        /// Status 400.
-        /// Invalid
-        BadRequest(super::types::Problem),
-    }
-    impl ::client_runtime::ErrorBody for CreateWidgetError {
-        fn decode(
-            status: ::client_runtime::StatusCode,
-            body: &[u8],
-        ) -> ::std::option::Option<::std::result::Result<Self, ::serde_json::Error>> {
-            match status.as_u16() {
-                400 => {
-                    ::std::option::Option::Some(
-                        ::serde_json::from_slice(body).map(Self::BadRequest),
-                    )
-                }
-                _ => ::std::option::Option::None,
-            }
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::Widget>,
+                super::Error<CreateWidgetError>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
         }
     }
     /// A [`Client::get_widgets_widget_id`] request: set optional parameters, then `.send().await`.
@@ -435,25 +425,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            super::types::Widget,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::Widget,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<super::types::Widget>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::Widget>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
         }
     }
     /// A [`Client::delete_widgets_widget_id`] request: set optional parameters, then `.send().await`.
@@ -494,22 +490,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<(), super::Error<::client_runtime::NoErrorBody>> {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<()>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute_empty(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<()>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_empty(request)
         }
     }
     /// A [`Client::get_label`] request: set optional parameters, then `.send().await`.
@@ -551,25 +556,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::std::vec::Vec<u8>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<::std::vec::Vec<u8>>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute_bytes(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<::std::vec::Vec<u8>>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_bytes(request)
         }
     }
     /// A [`Client::download_blob`] request: set optional parameters, then `.send().await`.
@@ -611,25 +622,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::std::vec::Vec<u8>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<::std::vec::Vec<u8>>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute_bytes(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<::std::vec::Vec<u8>>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_bytes(request)
         }
     }
     /// A [`Client::upload_blob`] request: set optional parameters, then `.send().await`.
@@ -679,22 +696,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<(), super::Error<::client_runtime::NoErrorBody>> {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<()>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute_empty(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<()>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_empty(request)
         }
     }
     /// A [`Client::upload_image`] request: set optional parameters, then `.send().await`.
@@ -743,22 +769,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<(), super::Error<::client_runtime::NoErrorBody>> {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<()>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute_empty(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<()>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_empty(request)
         }
     }
     /// A [`Client::log_in`] request: set optional parameters, then `.send().await`.
@@ -802,22 +837,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<(), super::Error<::client_runtime::NoErrorBody>> {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<()>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute_empty(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<()>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_empty(request)
         }
     }
     /// A [`Client::list_things`] request: set optional parameters, then `.send().await`.
@@ -854,25 +898,31 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<::std::vec::Vec<::std::string::String>>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<::std::vec::Vec<::std::string::String>>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
         }
     }
     /// A [`Client::list_things2`] request: set optional parameters, then `.send().await`.
@@ -909,25 +959,53 @@ mod client {
             ::std::result::Result::Ok(request)
         }
         /// Sends the request and returns the decoded body.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            self.send_with_response().await.map(::client_runtime::Response::into_body)
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
         }
         /// Sends the request and returns the body with the status and headers.
-        pub async fn send_with_response(
+        pub fn send_with_response(
             self,
-        ) -> ::std::result::Result<
-            ::client_runtime::Response<::std::vec::Vec<::std::string::String>>,
-            super::Error<::client_runtime::NoErrorBody>,
-        > {
-            let request = self
-                .request()
-                .map_err(::client_runtime::Error::InvalidRequest)?;
-            self.client.http.execute(&request).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<::std::vec::Vec<::std::string::String>>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
+        }
+    }
+    /// The error bodies documented for [`Client::create_widget`], by status.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreateWidgetError {
+        /// Status 400.
+        /// Invalid
+        BadRequest(super::types::Problem),
+    }
+    impl ::client_runtime::ErrorBody for CreateWidgetError {
+        fn decode(
+            status: ::client_runtime::StatusCode,
+            body: &[u8],
+        ) -> ::std::option::Option<::std::result::Result<Self, ::serde_json::Error>> {
+            match status.as_u16() {
+                400 => {
+                    ::std::option::Option::Some(
+                        ::serde_json::from_slice(body).map(Self::BadRequest),
+                    )
+                }
+                _ => ::std::option::Option::None,
+            }
         }
     }
 }

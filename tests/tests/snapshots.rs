@@ -269,8 +269,8 @@ fixtures! {
         assert_has(s, r#"serialize_tagged(serializer, "plain_text", value)"#);
         // The first known key decides wherever it stands; unknown entries are kept,
         // and an object with no known key is the catch-all, whole.
-        assert_has(s, "Key::Unknown(key) => { rest.insert(key, map.next_value()?); }");
-        assert_has(s, "Ok(found.unwrap_or_else(|| Content::Unknown(::serde_json::Value::Object(rest))))");
+        assert_has(s, "Key::Unknown(key) => { rest.get_or_insert_with(::serde_json::Map::new).insert(key, map.next_value()?); }");
+        assert_has(s, "Ok(found.unwrap_or_else(|| Content::Unknown(::serde_json::Value::Object(rest.unwrap_or_default()))))");
         // Every variant holds a required string `text`: one accessor for all.
         let accessor = item(s, "impl Content {");
         assert_has(accessor, "pub fn text(&self) -> ::std::option::Option<&str>");
@@ -286,7 +286,7 @@ fixtures! {
             "Unknown2(::serde_json::Value),",
         ]);
         assert_has(s, r#"Self::Unknown(value) => { ::client_runtime::encode::serialize_tagged(serializer, "unknown", value) }"#);
-        assert_has(s, "Ok(found.unwrap_or_else(|| Attachment::Unknown2(::serde_json::Value::Object(rest))))");
+        assert_has(s, "Ok(found.unwrap_or_else(|| Attachment::Unknown2(::serde_json::Value::Object(rest.unwrap_or_default()))))");
         // No string field is common to the variants: no accessor, only `is_unknown`.
         assert_lacks(item(s, "impl Attachment {"), "-> ::std::option::Option<&str>");
         let note = item(s, "pub struct Note {");
@@ -442,13 +442,13 @@ fixtures! {
         assert_has(item(s, "pub enum GetOrderResponseStatus {"), "Open, /// `shipped` Shipped, /// `cancelled` Cancelled,");
         assert_has(item(s, "pub enum GetOrderSort {"), "Newest, /// `oldest` Oldest,");
         assert_has(item(s, "pub enum GetOrderIncludeItem {"), "Lines, /// `customer` Customer,");
-        assert_has(s, "pub async fn send(self) -> ::std::result::Result<super::types::GetOrderResponse, super::Error<::client_runtime::NoErrorBody>>");
+        assert_has(s, "pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<super::types::GetOrderResponse, super::Error<::client_runtime::NoErrorBody>>> + 'a");
         assert_has(s, "pub fn sort(mut self, value: impl ::std::convert::Into<super::types::GetOrderSort>) -> Self");
         assert_has(s, "pub fn include(mut self, value: impl ::std::convert::Into<::std::vec::Vec<super::types::GetOrderIncludeItem>>) -> Self");
     }
 
     fn bare_array(s) {
-        assert_has(s, "pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<super::types::Message>, super::Error<::client_runtime::NoErrorBody>>");
+        assert_has(s, "pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::std::vec::Vec<super::types::Message>, super::Error<::client_runtime::NoErrorBody>>> + 'a");
         // A `cursor` parameter alone does not make pages: the body has no next cursor.
         assert_has(s, "pub fn cursor(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self");
         assert_lacks(s, "pub fn pages(");
@@ -495,8 +495,8 @@ fixtures! {
         ]);
         assert_lacks(decode, "=> ::std::option::Option::None");
         // A 204 success: no body to decode.
-        assert_has(s, "pub async fn send(self) -> ::std::result::Result<(), super::Error<DeleteWidgetError>>");
-        assert_has(s, "self.client.http.execute_empty(&request).await");
+        assert_has(s, "pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<(), super::Error<DeleteWidgetError>>> + 'a");
+        assert_has(s, "client.http.send_empty(request)");
         assert_has(item(s, "pub enum DeleteWidgetError {"), "Default(super::types::Problem),");
     }
 
@@ -674,7 +674,7 @@ fixtures! {
         ]);
         assert_lacks(s, "Box<Json>");
         assert_has(s, "pub fn evaluate(&self, body: impl ::std::convert::Into<super::types::Expr>) -> EvaluateRequest<'_>");
-        assert_has(s, "pub async fn send(self) -> ::std::result::Result<super::types::Json, super::Error<::client_runtime::NoErrorBody>>");
+        assert_has(s, "pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<super::types::Json, super::Error<::client_runtime::NoErrorBody>>> + 'a");
     }
 
     fn shape_maps(s) {
@@ -689,7 +689,7 @@ fixtures! {
         assert_has(&field(record, "groups"), &format!("pub groups: ::std::option::Option<{map}, ::std::vec::Vec<::std::string::String>>>,"));
         assert_has(&field(record, "matrix"), &format!("pub matrix: ::std::option::Option<{map}, {map}, f64>>>,"));
         // A map as the whole response body.
-        assert_has(s, &format!("pub async fn send(self) -> ::std::result::Result<{map}, i32>, super::Error<::client_runtime::NoErrorBody>>"));
+        assert_has(s, &format!("pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<{map}, i32>, super::Error<::client_runtime::NoErrorBody>>> + 'a"));
         // `additionalProperties: false`: the struct; unknown properties are still
         // ignored on decode, never refused.
         assert_has(item(s, "pub struct Closed {"), "pub x: i32,");
@@ -789,13 +789,13 @@ fixtures! {
         assert_has(s, "/// `GET /things/all` pub fn list_things2(&self) -> ListThings2Request<'_>");
         // Success bodies: any JSON media type, `+json` too, is decoded as JSON; of
         // several media types, the JSON one is used.
-        assert_has(item(s, "impl<'a> CreateWidgetRequest<'a> {"), "pub async fn send(self) -> ::std::result::Result<super::types::Widget, super::Error<CreateWidgetError>>");
-        assert_has(item(s, "impl<'a> GetWidgetsWidgetIdRequest<'a> {"), "pub async fn send(self) -> ::std::result::Result<super::types::Widget, super::Error<::client_runtime::NoErrorBody>>");
+        assert_has(item(s, "impl<'a> CreateWidgetRequest<'a> {"), "pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<super::types::Widget, super::Error<CreateWidgetError>>> + 'a");
+        assert_has(item(s, "impl<'a> GetWidgetsWidgetIdRequest<'a> {"), "pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<super::types::Widget, super::Error<::client_runtime::NoErrorBody>>> + 'a");
         // text/plain and application/octet-stream are the body's bytes, undecoded.
         for op in ["GetLabelRequest", "DownloadBlobRequest"] {
             let imp = item(s, &format!("impl<'a> {op}<'a> {{"));
-            assert_has(imp, "pub async fn send(self) -> ::std::result::Result<::std::vec::Vec<u8>, super::Error<::client_runtime::NoErrorBody>>");
-            assert_has(imp, "self.client.http.execute_bytes(&request).await");
+            assert_has(imp, "pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::std::vec::Vec<u8>, super::Error<::client_runtime::NoErrorBody>>> + 'a");
+            assert_has(imp, "client.http.send_bytes(request)");
         }
         // Error bodies: a JSON one (`application/problem+json`) is decoded; text and
         // HTML ones have no variant (the text stays in `ApiError::raw`).

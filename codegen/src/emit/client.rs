@@ -8,14 +8,16 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, ty_tokens};
-use crate::model::{Api, Auth, BodyEncoding, Bound, Limit, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
+use crate::model::{Api, Auth, BodyEncoding, Bound, ErrorEnum, Limit, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
 
 pub fn client_module(api: &Api) -> TokenStream {
     let client = client_struct(api);
     let operations = api.operations.iter().map(operation);
+    let error_enums = api.error_enums.iter().map(error_enum);
     quote! {
         #client
         #(#operations)*
+        #(#error_enums)*
     }
 }
 
@@ -184,10 +186,10 @@ fn operation(op: &Operation) -> TokenStream {
     });
     let setters = op.params.iter().filter(|p| !p.required).map(setter);
     let request_fn = request_fn(op);
-    let (ok_ty, execute) = match &op.success {
-        Success::Json(ty) => (ty_tokens(ty, true), quote!(execute)),
-        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(execute_bytes)),
-        Success::Empty => (quote!(()), quote!(execute_empty)),
+    let (ok_ty, send) = match &op.success {
+        Success::Json(ty) => (ty_tokens(ty, true), quote!(send_json)),
+        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(send_bytes)),
+        Success::Empty => (quote!(()), quote!(send_empty)),
     };
     let err_ty = match &op.error_enum {
         Some(name) => {
@@ -197,7 +199,6 @@ fn operation(op: &Operation) -> TokenStream {
         None => quote!(::client_runtime::NoErrorBody),
     };
     let pagination = op.pagination.as_ref().map(|p| pagination(p, &ok_ty, &err_ty));
-    let error_enum = error_enum(op);
 
     quote! {
         #[doc = #builder_doc]
@@ -227,20 +228,20 @@ fn operation(op: &Operation) -> TokenStream {
             #request_fn
 
             /// Sends the request and returns the decoded body.
-            pub async fn send(self) -> ::std::result::Result<#ok_ty, super::Error<#err_ty>> {
-                self.send_with_response().await.map(::client_runtime::Response::into_body)
+            pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#ok_ty, super::Error<#err_ty>>> + 'a {
+                ::client_runtime::futures_util::FutureExt::map(self.send_with_response(), ::client_runtime::body_of)
             }
 
             /// Sends the request and returns the body with the status and headers.
-            pub async fn send_with_response(self) -> ::std::result::Result<::client_runtime::Response<#ok_ty>, super::Error<#err_ty>> {
-                let request = self.request().map_err(::client_runtime::Error::InvalidRequest)?;
-                self.client.http.#execute(&request).await
+            pub fn send_with_response(self) -> impl ::std::future::Future<Output = ::std::result::Result<::client_runtime::Response<#ok_ty>, super::Error<#err_ty>>> + 'a {
+                let request = self.request();
+                let client = self.client;
+                client.http.#send(request)
             }
 
             #pagination
         }
 
-        #error_enum
     }
 }
 
@@ -459,12 +460,16 @@ fn pagination(p: &Pagination, page_ty: &TokenStream, err_ty: &TokenStream) -> To
     }
 }
 
-/// The enum of error bodies an operation documents, and how to decode them.
-fn error_enum(op: &Operation) -> TokenStream {
-    let Some(name) = &op.error_enum else { return TokenStream::new() };
-    let name = ident(name);
-    let doc = Literal::string(&format!(" The error bodies documented for [`Client::{}`], by status.", super::unraw(&op.ident)));
-    let variants = op.errors.iter().map(|e| {
+/// An enum of error bodies by status, and how to decode them.
+fn error_enum(e: &ErrorEnum) -> TokenStream {
+    let name = ident(&e.name);
+    let users: Vec<String> = e.operations.iter().take(3).map(|op| format!("[`Client::{}`]", super::unraw(op))).collect();
+    let users = match e.operations.len() {
+        1..=3 => users.join(", "),
+        n => format!("{} and {} more operations", users.join(", "), n - 3),
+    };
+    let doc = Literal::string(&format!(" The error bodies documented for {users}, by status."));
+    let variants = e.variants.iter().map(|e| {
         let variant = ident(&e.variant);
         let mut ty = ty_tokens(&e.ty, true);
         if e.boxed {
@@ -474,7 +479,7 @@ fn error_enum(op: &Operation) -> TokenStream {
         let doc = doc_attrs(e.doc.as_deref());
         quote! { #[doc = #status] #doc #variant(#ty), }
     });
-    let arms = op.errors.iter().map(|e| {
+    let arms = e.variants.iter().map(|e| {
         let variant = ident(&e.variant);
         let pattern = match e.status {
             StatusMatch::Code(c) => {
@@ -490,8 +495,8 @@ fn error_enum(op: &Operation) -> TokenStream {
         let wrap = if e.boxed { quote!(|b| Self::#variant(::std::boxed::Box::new(b))) } else { quote!(Self::#variant) };
         quote! { #pattern => ::std::option::Option::Some(::serde_json::from_slice(body).map(#wrap)), }
     });
-    let fallback = (!op.errors.iter().any(|e| e.status == StatusMatch::Default)).then(|| quote!(_ => ::std::option::Option::None,));
-    let decode = match op.errors.as_slice() {
+    let fallback = (!e.variants.iter().any(|e| e.status == StatusMatch::Default)).then(|| quote!(_ => ::std::option::Option::None,));
+    let decode = match e.variants.as_slice() {
         // Only a default: every status decodes the same way.
         [only] if only.status == StatusMatch::Default => {
             let variant = ident(&only.variant);

@@ -223,7 +223,7 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
                     // with none is kept whole as the catch-all.
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                         let mut found = ::std::option::Option::None;
-                        let mut rest = ::serde_json::Map::new();
+                        let mut rest: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>> = ::std::option::Option::None;
                         while let ::std::option::Option::Some(key) = map.next_key_seed(KeySeed(KEYS))? {
                             match key {
                                 #(#de_arms)*
@@ -231,11 +231,11 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
                                     map.next_value::<::serde::de::IgnoredAny>()?;
                                 }
                                 Key::Unknown(key) => {
-                                    rest.insert(key, map.next_value()?);
+                                    rest.get_or_insert_with(::serde_json::Map::new).insert(key, map.next_value()?);
                                 }
                             }
                         }
-                        Ok(found.unwrap_or_else(|| #name::#unknown(::serde_json::Value::Object(rest))))
+                        Ok(found.unwrap_or_else(|| #name::#unknown(::serde_json::Value::Object(rest.unwrap_or_default()))))
                     }
                 }
                 deserializer.deserialize_map(Visitor)

@@ -144,7 +144,9 @@ impl<'de> ::serde::Deserialize<'de> for Content {
                 mut map: A,
             ) -> ::std::result::Result<Content, A::Error> {
                 let mut found = ::std::option::Option::None;
-                let mut rest = ::serde_json::Map::new();
+                let mut rest: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(KeySeed(KEYS))?
                 {
@@ -168,14 +170,15 @@ impl<'de> ::serde::Deserialize<'de> for Content {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                         Key::Unknown(key) => {
-                            rest.insert(key, map.next_value()?);
+                            rest.get_or_insert_with(::serde_json::Map::new)
+                                .insert(key, map.next_value()?);
                         }
                     }
                 }
                 Ok(
                     found
                         .unwrap_or_else(|| Content::Unknown(
-                            ::serde_json::Value::Object(rest),
+                            ::serde_json::Value::Object(rest.unwrap_or_default()),
                         )),
                 )
             }
