@@ -1309,13 +1309,15 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 /// its body type when shared (`ErrorResponseByStatus`): a spec that documents
 /// the same errors on 200 operations gets one enum, not 200.
 fn error_enums(operations: &mut [Operation], root_names: &mut UniqueNames) -> Vec<ErrorEnum> {
-    let mut groups: Vec<(Vec<(StatusMatch, Ty)>, Vec<usize>)> = Vec::new();
-    let mut by_key: BTreeMap<Vec<(StatusMatch, Ty)>, usize> = BTreeMap::new();
+    // (statuses with their body types, the operations documenting exactly those)
+    type Key = Vec<(StatusMatch, Ty)>;
+    let mut groups: Vec<(Key, Vec<usize>)> = Vec::new();
+    let mut by_key: BTreeMap<Key, usize> = BTreeMap::new();
     for (i, op) in operations.iter().enumerate() {
         if op.errors.is_empty() {
             continue;
         }
-        let key: Vec<(StatusMatch, Ty)> = op.errors.iter().map(|e| (e.status, e.ty.clone())).collect();
+        let key: Key = op.errors.iter().map(|e| (e.status, e.ty.clone())).collect();
         match by_key.get(&key) {
             Some(&g) => groups[g].1.push(i),
             None => {
