@@ -463,11 +463,11 @@ fn api_error<E: ErrorBody>(raw: Raw) -> Error<E> {
         .iter()
         .find_map(|h| raw.headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
         .or_else(|| request_id_in_body(&raw.body));
-    Error::Api(ApiError {
+    Error::Api(Box::new(ApiError {
         status: raw.status,
         body,
         raw: String::from_utf8_lossy(&raw.body).into_owned(),
         request_id,
         headers: raw.headers,
-    })
+    }))
 }

@@ -23,8 +23,9 @@ pub enum Error<E> {
     Timeout(Duration),
     /// A response arrived but its body is not what the spec says.
     Decode(DecodeError),
-    /// The server answered with a non-success status.
-    Api(ApiError<E>),
+    /// The server answered with a non-success status. (Boxed: errors are the
+    /// cold path, and this keeps every `Result` of a call small.)
+    Api(Box<ApiError<E>>),
     /// A paginated listing could not go on.
     Pagination(PaginationError),
 }
@@ -298,13 +299,13 @@ mod tests {
 
     #[test]
     fn display_is_one_line() {
-        let e: Error<NoErrorBody> = Error::Api(ApiError {
+        let e: Error<NoErrorBody> = Error::Api(Box::new(ApiError {
             status: StatusCode::NOT_FOUND,
             body: None,
             raw: "{\n \"error\": \"nope\"\n}".into(),
             request_id: Some("r1".into()),
             headers: HeaderMap::new(),
-        });
+        }));
         let text = e.to_string();
         assert!(!text.contains('\n'), "{text}");
         assert!(text.contains("404") && text.contains("r1") && text.contains("nope"), "{text}");

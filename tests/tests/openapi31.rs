@@ -242,7 +242,8 @@ async fn each_documented_error_status_decodes_into_its_typed_variant() {
     for (status, code, message) in cases {
         let err = client.list_conversation_messages(format!("conv_{status}")).send().await.unwrap_err();
         assert_eq!(err.status(), Some(StatusCode::from_u16(status).unwrap()), "{err:?}");
-        let Error::Api(ApiError { body: Some(body), .. }) = &err else { panic!("{status}: not a typed API error: {err:?}") };
+        let Error::Api(api) = &err else { panic!("{status}: not a typed API error: {err:?}") };
+        let ApiError { body: Some(body), .. } = &**api else { panic!("{status}: no typed body: {err:?}") };
         // The code is the single value each status's schema enumerates, decoded as that variant.
         let (wire_code, wire_message) = match body {
             ListConversationMessagesError::BadRequest(e) => {
