@@ -11,14 +11,14 @@ use super::{doc_attrs, ident, ty_tokens};
 use crate::model::{Api, Auth, BodyEncoding, Bound, ErrorEnum, Limit, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
 
 pub fn client_module(api: &Api) -> TokenStream {
-    let client = client_struct(api);
-    let operations = api.operations.iter().map(operation);
-    let error_enums = api.error_enums.iter().map(error_enum);
-    quote! {
-        #client
-        #(#operations)*
-        #(#error_enums)*
-    }
+    client_items(api).collect()
+}
+
+/// The `client` module's items, a piece at a time (see `types_items`).
+pub fn client_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    std::iter::once_with(|| client_struct(api))
+        .chain(api.operations.iter().map(operation))
+        .chain(api.error_enums.iter().map(error_enum))
 }
 
 fn client_struct(api: &Api) -> TokenStream {

@@ -9,12 +9,24 @@ use super::{doc_attrs, ident, ty_tokens, unraw};
 use crate::model::{EnumValue, Field, OneOf, Tagging, Ty, TypeDef, TypeKind};
 
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
-    let kinds: HashMap<&str, &TypeKind> = types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
-    let items = types.iter().map(|t| type_def(t, &kinds));
+    let inner = types_inner_attrs();
+    let items = types_items(types);
     quote! {
-        #![doc = " The types of the API's requests and responses."]
+        #inner
         #(#items)*
     }
+}
+
+/// The `types` module's own attributes.
+pub fn types_inner_attrs() -> TokenStream {
+    quote!(#![doc = " The types of the API's requests and responses."])
+}
+
+/// The `types` module's items, one type (with its impls) at a time, so a large
+/// spec is formatted piece by piece instead of as one syntax tree.
+pub fn types_items(types: &[TypeDef]) -> impl Iterator<Item = TokenStream> + '_ {
+    let kinds: HashMap<&str, &TypeKind> = types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+    types.iter().map(move |t| type_def(t, &kinds))
 }
 
 fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
