@@ -1,6 +1,6 @@
 //! Cursor pagination as a `Stream`, fetching each page only when asked.
 
-use std::collections::HashSet;
+use std::collections::VecDeque;
 use std::future::Future;
 
 use futures_util::stream::{self, Stream, TryStreamExt};
@@ -26,10 +26,13 @@ where
     struct State<F> {
         fetch: F,
         cursor: Option<String>,
-        seen: HashSet<String>,
+        seen: Seen,
         done: bool,
     }
-    let seen = first_cursor.iter().cloned().collect();
+    let mut seen = Seen::default();
+    if let Some(first) = &first_cursor {
+        seen.repeated(first);
+    }
     let state = State { fetch, cursor: first_cursor, seen, done: false };
     stream::try_unfold(state, move |mut state| async move {
         if state.done {
@@ -38,7 +41,7 @@ where
         let page = (state.fetch)(state.cursor.take()).await?;
         match next_cursor(&page) {
             Some(next) if !next.is_empty() => {
-                if !state.seen.insert(next.to_owned()) {
+                if state.seen.repeated(next) {
                     return Err(Error::Pagination(PaginationError {
                         message: format!("the server returned cursor {next:?} a second time"),
                     }));
@@ -49,6 +52,43 @@ where
         }
         Ok(Some((page, state)))
     })
+}
+
+/// How many of the latest cursors are remembered exactly.
+const RECENT: usize = 64;
+
+/// Cursor-loop detection in constant memory, however long the walk.
+///
+/// A cursor among the last [`RECENT`] is caught at once. A longer loop is
+/// caught by Brent's cycle detection: a remembered cursor, moved to the
+/// current one at every power of two, meets the loop within about twice its
+/// length. Remembering every cursor would grow with every page.
+#[derive(Default)]
+struct Seen {
+    recent: VecDeque<String>,
+    anchor: Option<String>,
+    power: usize,
+    since_anchor: usize,
+}
+
+impl Seen {
+    /// Records `cursor`; whether it was handed out before.
+    fn repeated(&mut self, cursor: &str) -> bool {
+        if self.recent.iter().any(|c| c == cursor) || self.anchor.as_deref() == Some(cursor) {
+            return true;
+        }
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(cursor.to_owned());
+        self.since_anchor += 1;
+        if self.since_anchor >= self.power.max(1) {
+            self.anchor = Some(cursor.to_owned());
+            self.power = self.power.max(1) * 2;
+            self.since_anchor = 0;
+        }
+        false
+    }
 }
 
 /// The items of every page, in order, one page in memory at a time.
@@ -117,6 +157,19 @@ mod tests {
         let (_, fetch) = server(vec![(vec![1], Some("x".into()))]);
         let out: Vec<_> = pages(Some("x".into()), fetch, next).collect().await;
         assert!(matches!(out[..], [Err(Error::Pagination(_))]));
+    }
+
+    #[test]
+    fn long_cursor_loops_are_caught_in_constant_memory() {
+        // A server cycling through 1,000 cursors: caught within two laps.
+        let mut seen = Seen::default();
+        let caught = (0..5_000).position(|i| seen.repeated(&format!("c{}", i % 1_000)));
+        assert!(matches!(caught, Some(n) if n >= 1_000 && n < 3_000), "{caught:?}");
+        assert!(seen.recent.len() <= RECENT);
+        // 100,000 distinct cursors: never a false alarm, memory stays bounded.
+        let mut seen = Seen::default();
+        assert!((0..100_000).all(|i| !seen.repeated(&format!("c{i}"))));
+        assert_eq!(seen.recent.len(), RECENT);
     }
 
     #[tokio::test]
