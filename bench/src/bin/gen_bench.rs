@@ -666,11 +666,7 @@ fn derive_stats(specs: &[Spec]) -> String {
     fn walk<'a>(ty: &'a Ty, defs: &BTreeMap<&'a str, &'a TypeKind>, seen: &mut BTreeSet<&'a str>) {
         match ty {
             Ty::Vec(t) | Ty::Map(t) => walk(t, defs, seen),
-            Ty::Named(n) => {
-                if seen.insert(n.as_str()) {
-                    walk_def(n, defs, seen);
-                }
-            }
+            Ty::Named(n) if seen.insert(n.as_str()) => walk_def(n, defs, seen),
             _ => {}
         }
     }
