@@ -164,7 +164,7 @@ mod tests {
         // A server cycling through 1,000 cursors: caught within two laps.
         let mut seen = Seen::default();
         let caught = (0..5_000).position(|i| seen.repeated(&format!("c{}", i % 1_000)));
-        assert!(matches!(caught, Some(n) if n >= 1_000 && n < 3_000), "{caught:?}");
+        assert!(matches!(caught, Some(n) if (1_000..3_000).contains(&n)), "{caught:?}");
         assert!(seen.recent.len() <= RECENT);
         // 100,000 distinct cursors: never a false alarm, memory stays bounded.
         let mut seen = Seen::default();
