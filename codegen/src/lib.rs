@@ -26,11 +26,11 @@ pub use diagnostics::{Diagnostic, Diagnostics};
 /// What to generate, and from what.
 #[derive(Debug, Clone)]
 pub struct Input<'a> {
-    /// The spec's path as the user should see it in messages and headers, e.g. `specs/moveworks.yaml`.
+    /// The spec's path as the user should see it in messages and headers, e.g. `specs/acme.yaml`.
     pub file_name: &'a str,
     /// The document's text, YAML or JSON.
     pub text: &'a str,
-    /// The Cargo package name of the crate to emit, e.g. `moveworks-client`.
+    /// The Cargo package name of the crate to emit, e.g. `acme-client`.
     pub crate_name: &'a str,
     /// Path of the runtime crate relative to the emitted crate's directory, e.g. `../../runtime`.
     pub runtime_path: &'a str,
