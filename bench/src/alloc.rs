@@ -24,9 +24,16 @@ static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 /// What was live at the last reset.
 static BASELINE: AtomicUsize = AtomicUsize::new(0);
+/// How many blocks were allocated (`alloc` and `alloc_zeroed`; a `realloc` is not counted).
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
 /// The allocator: install it with `#[global_allocator]`.
 pub struct Counting;
+
+fn allocated(size: usize) {
+    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    grew(size);
+}
 
 fn grew(size: usize) {
     let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
@@ -43,7 +50,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
-            grew(layout.size());
+            allocated(layout.size());
         }
         p
     }
@@ -51,7 +58,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc_zeroed(layout) };
         if !p.is_null() {
-            grew(layout.size());
+            allocated(layout.size());
         }
         p
     }
@@ -79,6 +86,12 @@ unsafe impl GlobalAlloc for Counting {
 /// Bytes live right now.
 pub fn current() -> usize {
     CURRENT.load(Ordering::Relaxed)
+}
+
+/// How many blocks have been allocated since the program started (reallocations not counted):
+/// subtract two readings to count a step's allocations.
+pub fn allocations() -> usize {
+    ALLOCATIONS.load(Ordering::Relaxed)
 }
 
 /// Starts a new measurement: the peak becomes what is live now, which is also the new baseline.

@@ -30,6 +30,7 @@
 //! The peaks are heap bytes beyond what was live before the step (see `bench::alloc`).
 //! Results: `target/bench/generation.md` and `target/bench/growth.md` (also printed).
 
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::fs;
 use std::hint::black_box;
@@ -211,7 +212,8 @@ const STAGES: [&str; 6] = ["parse text", "version+normalise", "to OpenAPI", "res
 
 /// Per stage: seconds, and the most heap live during it (bytes beyond what was live when the
 /// generation started). The same work as `codegen::generate` (minus README/Cargo.toml), stage by
-/// stage through codegen's public modules; it mirrors `codegen::model`'s sequence as of writing.
+/// stage through codegen's public modules; it mirrors `codegen::generate`'s sequence as of
+/// writing (update it when that changes).
 fn stages(file_name: &str, text: &str) -> ([f64; 6], [usize; 6]) {
     use codegen::{emit, format, load, normalise, resolve};
     let mut t = [0.0; 6];
@@ -240,29 +242,57 @@ fn stages(file_name: &str, text: &str) -> ([f64; 6], [usize; 6]) {
     stage(3, &mut || api = Some(resolve::resolve(spec.as_ref().unwrap(), file_name).expect("generates")));
     drop(spec);
     drop(doc);
-    // As `codegen::generate`: each file is emitted, then formatted, before the next is emitted.
-    // The emit and format columns add up the three files; their memory is the largest of the three.
+    // As `codegen::generate`: lib.rs in one go; types.rs and client.rs piece by piece, each piece
+    // formatted as soon as it is emitted. Emit time is the time spent inside the pieces' iterator;
+    // format is the rest. Their memory is one figure (both columns hold it).
     let api = api.unwrap();
-    let mut files = Vec::new();
-    let mut emit_format = |emit: &dyn Fn() -> _| {
-        let held = alloc::current().saturating_sub(base);
-        alloc::reset_peak();
-        let started = Instant::now();
-        let tokens = emit();
-        t[4] += started.elapsed().as_secs_f64();
-        m[4] = m[4].max(held + alloc::peak());
-        let held = alloc::current().saturating_sub(base);
-        alloc::reset_peak();
-        let started = Instant::now();
-        files.push(format::rust_file(file_name, "header", tokens).expect("formats"));
-        t[5] += started.elapsed().as_secs_f64();
-        m[5] = m[5].max(held + alloc::peak());
-    };
-    emit_format(&|| emit::lib_rs());
-    emit_format(&|| emit::types_module(&api.types));
-    emit_format(&|| emit::client_module(&api));
-    drop(black_box(files));
+    let held = alloc::current().saturating_sub(base);
+    alloc::reset_peak();
+    let emit_time = Cell::new(0.0);
+    let started = Instant::now();
+    let lib = format::rust_file(file_name, "header", timed(&emit_time, emit::lib_rs)).expect("formats");
+    let types = format::rust_file_pieces(
+        file_name,
+        "header",
+        timed(&emit_time, emit::types_inner_attrs),
+        Timed { inner: emit::types_items(&api.types), spent: &emit_time },
+    )
+    .expect("formats");
+    let client = format::rust_file_pieces(
+        file_name,
+        "header",
+        Default::default(),
+        Timed { inner: emit::client_items(&api), spent: &emit_time },
+    )
+    .expect("formats");
+    let total = started.elapsed().as_secs_f64();
+    t[4] = emit_time.get();
+    t[5] = total - emit_time.get();
+    m[4] = held + alloc::peak();
+    m[5] = m[4];
+    drop(black_box((lib, types, client)));
     (t, m)
+}
+
+/// Runs `f`, adding its time to `spent`.
+fn timed<T>(spent: &Cell<f64>, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = f();
+    spent.set(spent.get() + started.elapsed().as_secs_f64());
+    out
+}
+
+/// An iterator that adds the time its `next` takes to `spent`.
+struct Timed<'c, I> {
+    inner: I,
+    spent: &'c Cell<f64>,
+}
+
+impl<I: Iterator> Iterator for Timed<'_, I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        timed(self.spent, || self.inner.next())
+    }
 }
 
 fn median_stages(all: &[[f64; 6]]) -> [f64; 6] {
@@ -279,8 +309,11 @@ fn stage_cells(s: &[f64; 6]) -> String {
     s.iter().map(|x| format!("{} ({:.0}%)", ms(*x), 100.0 * x / total)).collect::<Vec<_>>().join(" | ")
 }
 
+/// The memory columns: the stages, emit and format merged (they interleave).
+const MEM_STAGES: [&str; 5] = ["parse text", "version+normalise", "to OpenAPI", "resolve", "emit+format"];
+
 fn mem_cells(m: &[usize; 6], size: usize) -> String {
-    m.iter().map(|b| format!("{} ({:.1}×)", human_bytes(*b), *b as f64 / size as f64)).collect::<Vec<_>>().join(" | ")
+    m[..5].iter().map(|b| format!("{} ({:.1}×)", human_bytes(*b), *b as f64 / size as f64)).collect::<Vec<_>>().join(" | ")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,6 +358,8 @@ struct Row {
     c: Option<f64>,
     peak_a: usize,
     peak_b: usize,
+    allocs_a: usize,
+    allocs_b: usize,
     ops: usize,
     lines: usize,
     stages: [f64; 6],
@@ -346,6 +381,8 @@ fn bench_spec(spec: &Spec, root: &Path, xtask: Option<&Path>, runs_override: Opt
         c: None,
         peak_a: 0,
         peak_b: 0,
+        allocs_a: 0,
+        allocs_b: 0,
         ops: 0,
         lines: 0,
         stages: [f64::NAN; 6],
@@ -355,16 +392,22 @@ fn bench_spec(spec: &Spec, root: &Path, xtask: Option<&Path>, runs_override: Opt
     };
 
     // Which floor, and the peaks (one untimed pass each; the peaks do not vary between runs).
+    let before = alloc::allocations();
     let (typed, peak_typed) = alloc::measure(|| floor_typed(json, &spec.text).map(drop));
+    row.allocs_a = alloc::allocations() - before;
     match typed {
         Ok(()) => row.peak_a = peak_typed,
         Err(e) => {
             eprintln!("  {}: typed parse fails ({}); the floor is a parse to serde_json::Value", spec.shown, first_line(&e));
             row.floor_kind = Floor::Value;
+            let before = alloc::allocations();
             row.peak_a = alloc::measure(|| drop(floor_value(json, &spec.text))).1;
+            row.allocs_a = alloc::allocations() - before;
         }
     }
+    let before = alloc::allocations();
     let (generated, peak_b) = alloc::measure(|| generate(&spec.shown, &spec.text).map(|g| output_lines(&g)));
+    row.allocs_b = alloc::allocations() - before;
     match generated {
         Ok(lines) => {
             row.lines = lines;
@@ -441,13 +484,13 @@ fn generation_table(rows: &[Row], all_specs: Option<(f64, usize)>, note: &str) -
          measured side by side in each run. (a) the floor: the text parsed straight into \
          `openapiv3::OpenAPI` (`Value`: the typed parse fails, as for OpenAPI 3.1 documents, so the floor \
          is a parse into `serde_json::Value`); (b) `codegen::generate` in memory; (c) `xtask gen --spec F \
-         --out DIR` as a process (release build). Peaks: heap bytes beyond what was live before the step.\n"
+         --out DIR` as a process (release build). Peaks: heap bytes beyond what was live before the step; allocs: heap blocks allocated by the step.\n"
     );
     let _ = writeln!(
         out,
-        "| spec | size | ops | lines out | runs | (a) floor ms | (b) generate ms | (c) xtask ms | b/a | peak (a) | peak(a)/size | peak (b) | peak(b)/size |"
+        "| spec | size | ops | lines out | runs | (a) floor ms | (b) generate ms | (c) xtask ms | b/a | peak (a) | peak(a)/size | peak (b) | peak(b)/size | allocs (a) | allocs (b) |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         let floor = match r.floor_kind {
             Floor::Typed => ms(r.a),
@@ -456,7 +499,7 @@ fn generation_table(rows: &[Row], all_specs: Option<(f64, usize)>, note: &str) -
         if let Some(e) = &r.error {
             let _ = writeln!(
                 out,
-                "| {} | {} | – | – | {} | {} | error: {} | {} | – | {} | {:.1} | – | – |",
+                "| {} | {} | – | – | {} | {} | error: {} | {} | – | {} | {:.1} | – | – | {} | – |",
                 r.shown,
                 human_bytes(r.size),
                 r.runs,
@@ -464,13 +507,14 @@ fn generation_table(rows: &[Row], all_specs: Option<(f64, usize)>, note: &str) -
                 e.replace('|', "\\|"),
                 r.c.map(ms).unwrap_or("–".into()),
                 human_bytes(r.peak_a),
-                r.peak_a as f64 / r.size as f64
+                r.peak_a as f64 / r.size as f64,
+                r.allocs_a
             );
             continue;
         }
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {} | {:.1} | {} | {:.1} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {} | {:.1} | {} | {:.1} | {} | {} |",
             r.shown,
             human_bytes(r.size),
             r.ops,
@@ -483,7 +527,9 @@ fn generation_table(rows: &[Row], all_specs: Option<(f64, usize)>, note: &str) -
             human_bytes(r.peak_a),
             r.peak_a as f64 / r.size as f64,
             human_bytes(r.peak_b),
-            r.peak_b as f64 / r.size as f64
+            r.peak_b as f64 / r.size as f64,
+            r.allocs_a,
+            r.allocs_b
         );
     }
     if let Some((s, n)) = all_specs {
@@ -543,8 +589,8 @@ fn generation_table(rows: &[Row], all_specs: Option<(f64, usize)>, note: &str) -
         out,
         "\n## Heap high-water mark during each stage of (b) (beyond what was live when generation started; ×: of the spec size)\n"
     );
-    let _ = writeln!(out, "| spec | {} |", STAGES.join(" | "));
-    let _ = writeln!(out, "|---|{}", "---:|".repeat(STAGES.len()));
+    let _ = writeln!(out, "| spec | {} |", MEM_STAGES.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---:|".repeat(MEM_STAGES.len()));
     for r in rows.iter().filter(|r| r.error.is_none()) {
         let _ = writeln!(out, "| {} | {} |", r.shown, mem_cells(&r.stage_mem, r.size));
     }
@@ -649,8 +695,8 @@ fn growth_table(rows: &[GrowthRow], note: &str) -> String {
     let exps: Vec<String> = (0..STAGES.len()).map(|i| show(fit(&|r| r.stages[i], 100))).collect();
     let _ = writeln!(out, "| exponent | {} |", exps.join(" | "));
     let _ = writeln!(out, "\n## Heap high-water mark during each stage (beyond the start of generation; ×: of the spec size)\n");
-    let _ = writeln!(out, "| N ops | {} |", STAGES.join(" | "));
-    let _ = writeln!(out, "|---:|{}", "---:|".repeat(STAGES.len()));
+    let _ = writeln!(out, "| N ops | {} |", MEM_STAGES.join(" | "));
+    let _ = writeln!(out, "|---:|{}", "---:|".repeat(MEM_STAGES.len()));
     for r in rows {
         let _ = writeln!(out, "| {} | {} |", r.n, mem_cells(&r.stage_mem, r.size));
     }
