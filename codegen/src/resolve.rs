@@ -93,6 +93,9 @@ struct Resolver<'a> {
     types: Vec<TypeDef>,
     /// Type name → index into `types`.
     index: HashMap<String, usize>,
+    /// The type of an inline schema in a `components/responses` entry, by
+    /// `$ref`: one type however many operations refer to the response.
+    response_bodies: HashMap<String, Ty>,
     depth: usize,
 }
 
@@ -106,6 +109,7 @@ impl<'a> Resolver<'a> {
             components: HashMap::new(),
             types: Vec::new(),
             index: HashMap::new(),
+            response_bodies: HashMap::new(),
             depth: 0,
         }
     }
@@ -895,17 +899,40 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The type of a response's JSON schema, `ctx` naming it when inline; a
+    /// response shared through `components/responses` gets one type, named
+    /// after the component, not one per operation that refers to it.
+    fn response_body_ty(&mut self, response: &ReferenceOr<Response>, schema: &ReferenceOr<Schema>, media_type: &str, ctx: &str, pointer: &str) -> Ty {
+        let (ReferenceOr::Reference { reference }, ReferenceOr::Item(_)) = (response, schema) else {
+            return self.ty(schema, ctx, pointer);
+        };
+        let Some(key) = reference.strip_prefix("#/components/responses/") else { return self.ty(schema, ctx, pointer) };
+        if let Some(ty) = self.response_bodies.get(reference) {
+            return ty.clone();
+        }
+        let key = unescape(key);
+        let name = type_name(&key);
+        let ctx = if name.ends_with("Response") || name.ends_with("Body") { name } else { format!("{name}Body") };
+        let pointer = format!("/components/responses/{}/content/{}/schema", token(&key), token(media_type));
+        let ty = self.ty(schema, &ctx, &pointer);
+        self.response_bodies.insert(reference.clone(), ty.clone());
+        ty
+    }
+
     fn success(&mut self, op: &'a openapiv3::Operation, base: &str, pointer: &str) -> Success {
         let found = op.responses.responses.iter().find(|(status, _)| match status {
             StatusCode::Code(c) => (200..300).contains(c),
             StatusCode::Range(r) => *r == 2,
         });
-        let Some((status, response)) = found else { return Success::Bytes };
+        let Some((status, response_ref)) = found else { return Success::Bytes };
         let r_pointer = format!("{pointer}/responses/{status}");
-        let Some(response) = self.response(response, &r_pointer) else { return Success::Bytes };
+        let Some(response) = self.response(response_ref, &r_pointer) else { return Success::Bytes };
         match json_media(response) {
             Some((media_type, media)) => match &media.schema {
-                Some(schema) => Success::Json(self.ty(schema, &format!("{base}Response"), &format!("{r_pointer}/content/{}/schema", token(media_type)))),
+                Some(schema) => {
+                    let s_pointer = format!("{r_pointer}/content/{}/schema", token(media_type));
+                    Success::Json(self.response_body_ty(response_ref, schema, media_type, &format!("{base}Response"), &s_pointer))
+                }
                 None => Success::Json(Ty::Json),
             },
             None if response.content.is_empty() => Success::Empty,
@@ -926,18 +953,21 @@ impl<'a> Resolver<'a> {
                 _ => None,
             })
             .chain(op.responses.default.iter().map(|r| (StatusMatch::Default, r)));
-        for (status, response) in statuses {
+        for (status, response_ref) in statuses {
             let key = match status {
                 StatusMatch::Code(c) => c.to_string(),
                 StatusMatch::Range(n) => format!("{n}XX"),
                 StatusMatch::Default => "default".into(),
             };
             let r_pointer = format!("{pointer}/responses/{key}");
-            let Some(response) = self.response(response, &r_pointer) else { continue };
+            let Some(response) = self.response(response_ref, &r_pointer) else { continue };
             let Some((media_type, media)) = json_media(response) else { continue };
             let variant = names.claim(status_variant(status));
             let ty = match &media.schema {
-                Some(schema) => self.ty(schema, &format!("{base}{variant}Body"), &format!("{r_pointer}/content/{}/schema", token(media_type))),
+                Some(schema) => {
+                    let s_pointer = format!("{r_pointer}/content/{}/schema", token(media_type));
+                    self.response_body_ty(response_ref, schema, media_type, &format!("{base}{variant}Body"), &s_pointer)
+                }
                 None => Ty::Json,
             };
             errors.push(ErrorResponse { status, variant, ty, boxed: false, doc: Some(response.description.clone()).filter(|d| !d.is_empty()) });

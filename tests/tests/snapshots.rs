@@ -986,3 +986,43 @@ fn item_finds_whole_items() {
     assert_eq!(item(s, "fn f"), "    fn f() {\n    }\n");
     assert_eq!(item(s, "pub type B"), "pub type B = u8;\n");
 }
+
+/// A response shared through `components/responses` with an inline schema is
+/// one type, named after the component, however many operations refer to it
+/// (spotify's spec made 293 identical structs of three such responses).
+#[test]
+fn a_shared_response_with_an_inline_schema_is_one_type() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: Shared, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200": {description: ok}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        "200": {description: ok}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "404": {description: missing, content: {application/json: {schema: {type: object, properties: {why: {type: string}}}}}}
+components:
+  responses:
+    Unauthorized:
+      description: Bad token
+      content:
+        application/json:
+          schema: {type: object, properties: {error: {type: string}}}
+"##;
+    let s = codegen::generate_single_file("shared.yaml", spec, COMMAND).expect("generates");
+    assert_eq!(s.matches("pub struct UnauthorizedBody {").count(), 1, "{s}");
+    assert_lacks(&s, "GetAUnauthorizedBody");
+    assert_lacks(&s, "GetBUnauthorizedBody");
+    assert_has(&s, "Unauthorized(super::types::UnauthorizedBody),");
+    // An inline schema of an operation's own response is still named from the operation.
+    assert_has(&s, "pub struct GetBNotFoundBody {");
+}
