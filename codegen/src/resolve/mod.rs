@@ -1,0 +1,183 @@
+//! Resolve: from a parsed spec to the [`model`](crate::model).
+//!
+//! Every `$ref` is followed, every inline schema gets a name from its context,
+//! every name is claimed once through [`UniqueNames`], and every problem is
+//! collected into [`Diagnostics`] rather than stopping at the first.
+
+use std::collections::{BTreeMap, HashMap};
+
+use openapiv3::{
+    AdditionalProperties, Components, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    Response, Schema, SchemaKind, SecurityScheme, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::naming::{field_name, type_name, variant_name, UniqueNames};
+
+/// A property's schema, as `openapiv3` holds it.
+type BoxedSchema = ReferenceOr<Box<Schema>>;
+
+/// How deep inline schemas may nest before the spec is refused.
+const MAX_DEPTH: usize = 64;
+
+/// Names the generated crate root uses itself.
+const ROOT_RESERVED: &[&str] = &["Client", "ClientBuilder", "Error", "Response", "Result", "RequestOptions", "RetryPolicy"];
+
+/// Builder methods and fields every request builder has besides its parameters.
+const BUILDER_RESERVED: &[&str] = &[
+    "client", "options", "send", "send_with_response", "pages", "items", "timeout", "max_retries", "request", "new",
+];
+
+/// Client methods besides the operations.
+const CLIENT_RESERVED: &[&str] = &["builder", "new", "http", "http_client", "from"];
+
+/// Query parameters that carry a page cursor, when no `x-pagination` says otherwise.
+const CURSOR_PARAMS: &[&str] = &["cursor", "page_token", "pageToken", "next_token", "nextToken"];
+
+/// Response fields that carry the next page's cursor, when no `x-pagination` says otherwise.
+const NEXT_CURSOR_FIELDS: &[&str] = &["next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "nextToken"];
+
+mod cycles;
+mod errors;
+mod headers;
+mod one_of;
+mod operations;
+mod pagination;
+mod schemas;
+mod security;
+
+use cycles::{box_large_variants, mark_boxes};
+use errors::error_enums;
+use one_of::fill_common_fields;
+
+pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
+    let mut r = Resolver::new(spec, file);
+    r.define_components();
+    let (auth, auth_header) = r.auth();
+    let (mut operations, mut root_names) = r.operations(auth_header.as_deref());
+    let client_headers = r.hoist_client_headers(&mut operations);
+    r.resolve_pagination(&mut operations);
+    r.check_alias_cycles();
+    r.diags.clone().into_result()?;
+    let mut types = r.types;
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    mark_boxes(&mut types);
+    let mut operations: Vec<Operation> = operations.into_iter().map(|(op, _)| op).collect();
+    box_large_variants(&mut types, &mut operations);
+    fill_common_fields(&mut types);
+    let error_enums = error_enums(&mut operations, &mut root_names);
+    Ok(Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        default_base_url: default_base_url(spec),
+        auth,
+        client_headers,
+        types,
+        operations,
+        error_enums,
+    })
+}
+
+fn default_base_url(spec: &OpenAPI) -> Option<String> {
+    let server = spec.servers.first()?;
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    (url.starts_with("https://") || url.starts_with("http://")).then(|| url.trim_end_matches('/').to_owned())
+}
+
+/// Escapes one JSON pointer token.
+fn token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+struct Resolver<'a> {
+    spec: &'a OpenAPI,
+    file: &'a str,
+    diags: Diagnostics,
+    type_names: UniqueNames,
+    /// Component schema key → type name.
+    components: HashMap<String, String>,
+    types: Vec<TypeDef>,
+    /// Type name → index into `types`.
+    index: HashMap<String, usize>,
+    /// The type of an inline schema in a `components/responses` entry, by
+    /// `$ref`: one type however many operations refer to the response.
+    response_bodies: HashMap<String, Ty>,
+    depth: usize,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(spec: &'a OpenAPI, file: &'a str) -> Self {
+        Resolver {
+            spec,
+            file,
+            diags: Diagnostics::default(),
+            type_names: UniqueNames::new(),
+            components: HashMap::new(),
+            types: Vec::new(),
+            index: HashMap::new(),
+            response_bodies: HashMap::new(),
+            depth: 0,
+        }
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.diags.push(Diagnostic::new(self.file, pointer, message, help));
+    }
+
+    fn components(&self) -> Option<&'a Components> {
+        self.spec.components.as_ref()
+    }
+
+    fn push_type(&mut self, def: TypeDef) {
+        self.index.insert(def.name.clone(), self.types.len());
+        self.types.push(def);
+    }
+}
+
+fn join_doc(parts: &[Option<&str>]) -> Option<String> {
+    let text: Vec<&str> = parts.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    (!text.is_empty()).then(|| text.join("\n\n"))
+}
+
+/// Undoes JSON pointer escaping (and percent-escaping, which `$ref`s may use).
+fn unescape(s: &str) -> String {
+    let s = s.replace("~1", "/").replace("~0", "~");
+    if !s.contains('%') {
+        return s;
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_unescape() {
+        assert_eq!(unescape("a~1b~0c"), "a/b~c");
+        assert_eq!(unescape("My%20Schema"), "My Schema");
+        assert_eq!(unescape("100%"), "100%");
+    }
+}

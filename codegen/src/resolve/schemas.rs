@@ -1,0 +1,363 @@
+//! Schemas to types: `$ref`s, primitive types, structs, maps, `allOf`, and `$ref`-only cycles.
+
+use super::*;
+
+impl<'a> Resolver<'a> {
+    pub(super) fn define_components(&mut self) {
+        let Some(components) = self.components() else { return };
+        for key in components.schemas.keys() {
+            let name = self.type_names.claim(type_name(key));
+            self.components.insert(key.clone(), name);
+        }
+        for (key, schema) in &components.schemas {
+            let name = self.components[key].clone();
+            let pointer = format!("/components/schemas/{}", token(key));
+            let (doc, kind) = match schema {
+                ReferenceOr::Reference { reference } => (None, TypeKind::Alias(self.reference_ty(reference, &pointer))),
+                ReferenceOr::Item(schema) => (schema.schema_data.description.clone(), self.kind_of(&name, schema, &pointer)),
+            };
+            self.push_type(TypeDef { name, doc, kind });
+        }
+    }
+
+    /// Reports a `$ref` into another file: codegen reads one document.
+    pub(super) fn external_ref(&mut self, reference: &str, pointer: &str) {
+        let file = reference.split('#').next().unwrap_or(reference);
+        self.error(
+            pointer,
+            format!("`$ref: {reference}` points into another file (`{file}`); the generator reads one self-contained document"),
+            "bundle the spec into one file first (e.g. `redocly bundle` or `swagger-cli bundle`), or move what it points to into this document's `components`",
+        );
+    }
+
+    /// The component schema a `$ref` names, with its key.
+    pub(super) fn schema_target(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
+        let key = reference.strip_prefix("#/components/schemas/")?;
+        let (key, schema) = self.components()?.schemas.get_key_value(&unescape(key))?;
+        Some((key.as_str(), schema))
+    }
+
+    pub(super) fn reference_ty(&mut self, reference: &str, pointer: &str) -> Ty {
+        match self.schema_target(reference) {
+            Some((key, _)) => Ty::Named(self.components[key].clone()),
+            None if !reference.starts_with('#') => {
+                self.external_ref(reference, pointer);
+                Ty::Json
+            }
+            None => {
+                self.error(
+                    pointer,
+                    format!("`$ref: {reference}` points to no schema"),
+                    "point it at an entry of `components/schemas` (`#/components/schemas/Name`)",
+                );
+                Ty::Json
+            }
+        }
+    }
+
+    /// Follows `$ref`s to the schema itself (bounded, so a cycle of refs ends).
+    pub(super) fn deref(&self, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        let mut current = schema;
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference } => current = self.schema_target(reference)?.1,
+            }
+        }
+        None
+    }
+
+    pub(super) fn deref_boxed(&self, schema: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.deref(self.schema_target(reference)?.1),
+        }
+    }
+
+    pub(super) fn is_nullable(&self, schema: &'a ReferenceOr<Box<Schema>>) -> bool {
+        self.deref_boxed(schema).is_some_and(|s| s.schema_data.nullable)
+    }
+
+    pub(super) fn boxed_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, ctx: &str, pointer: &str) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference_ty(reference, pointer),
+            ReferenceOr::Item(schema) => self.schema_ty(schema, ctx, pointer),
+        }
+    }
+
+    pub(super) fn ty(&mut self, schema: &ReferenceOr<Schema>, ctx: &str, pointer: &str) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference_ty(reference, pointer),
+            ReferenceOr::Item(schema) => self.schema_ty(schema, ctx, pointer),
+        }
+    }
+
+    /// The type of an inline schema; composite schemas become a new named type `ctx`.
+    pub(super) fn schema_ty(&mut self, schema: &Schema, ctx: &str, pointer: &str) -> Ty {
+        if let Some(ty) = self.primitive_ty(schema, ctx, pointer) {
+            return ty;
+        }
+        if self.depth >= MAX_DEPTH {
+            self.error(
+                pointer,
+                format!("schemas are nested more than {MAX_DEPTH} levels deep here"),
+                "move the inner schemas to `components/schemas` and refer to them with `$ref`",
+            );
+            return Ty::Json;
+        }
+        self.depth += 1;
+        let name = self.type_names.claim(type_name(ctx));
+        let kind = self.kind_of(&name, schema, pointer);
+        self.depth -= 1;
+        self.push_type(TypeDef { name: name.clone(), doc: schema.schema_data.description.clone(), kind });
+        Ty::Named(name)
+    }
+
+    /// The type of a schema that needs no type of its own, `None` for one that does.
+    pub(super) fn primitive_ty(&mut self, schema: &Schema, ctx: &str, pointer: &str) -> Option<Ty> {
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().all(Option::is_none) => match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
+                _ => Ty::String,
+            },
+            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Ty::I32,
+                _ => Ty::I64,
+            },
+            SchemaKind::Type(Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => Ty::F32,
+                _ => Ty::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+            SchemaKind::Type(Type::Array(a)) => {
+                let item = match &a.items {
+                    Some(items) => self.boxed_ty(items, &format!("{ctx}Item"), &format!("{pointer}/items")),
+                    None => Ty::Json,
+                };
+                Ty::Vec(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => self.map_ty(o.additional_properties.as_ref(), ctx, pointer),
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.ty(&all_of[0], ctx, &format!("{pointer}/allOf/0")),
+            SchemaKind::Any(a) if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => {
+                match a.typ.as_deref() {
+                    Some("string") => Ty::String,
+                    // `openapiv3` reads integer bounds as i64; a schema whose bounds do
+                    // not fit lands here. Past i64::MAX but not below 0 is a u64.
+                    Some("integer") if a.maximum.is_some_and(|m| m > i64::MAX as f64) && a.minimum.is_some_and(|m| m >= 0.0) => Ty::U64,
+                    Some("integer") => Ty::I64,
+                    Some("number") => Ty::F64,
+                    Some("boolean") => Ty::Bool,
+                    Some("array") => {
+                        let item = match &a.items {
+                            Some(items) => self.boxed_ty(items, &format!("{ctx}Item"), &format!("{pointer}/items")),
+                            None => Ty::Json,
+                        };
+                        Ty::Vec(Box::new(item))
+                    }
+                    _ => self.map_ty(a.additional_properties.as_ref(), ctx, pointer),
+                }
+            }
+            SchemaKind::Not { .. } => Ty::Json,
+            _ => return None,
+        };
+        Some(ty)
+    }
+
+    pub(super) fn map_ty(&mut self, additional: Option<&AdditionalProperties>, ctx: &str, pointer: &str) -> Ty {
+        match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value = self.ty(schema, &format!("{ctx}Value"), &format!("{pointer}/additionalProperties"));
+                Ty::Map(Box::new(value))
+            }
+            _ => Ty::Json,
+        }
+    }
+
+    /// The definition of the named type `name` for `schema`.
+    pub(super) fn kind_of(&mut self, name: &str, schema: &Schema, pointer: &str) -> TypeKind {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                let mut fields = self.fields(name, &o.properties, &o.required, pointer);
+                self.additional_field(&mut fields, o.additional_properties.as_ref(), name, pointer);
+                TypeKind::Struct(fields)
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() => {
+                let mut fields = self.fields(name, &a.properties, &a.required, pointer);
+                self.additional_field(&mut fields, a.additional_properties.as_ref(), name, pointer);
+                TypeKind::Struct(fields)
+            }
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
+                let mut names = UniqueNames::with_reserved(&["Unknown"]);
+                let values = s
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|wire| EnumValue { ident: names.claim(variant_name(wire)), wire: wire.clone() })
+                    .collect();
+                TypeKind::StringEnum(values)
+            }
+            SchemaKind::OneOf { one_of } => self.one_of(name, one_of, schema, &format!("{pointer}/oneOf")),
+            SchemaKind::AnyOf { any_of } => self.one_of(name, any_of, schema, &format!("{pointer}/anyOf")),
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.all_of(name, all_of, pointer),
+            _ => match self.primitive_ty(schema, name, pointer) {
+                Some(ty) => TypeKind::Alias(ty),
+                None => TypeKind::Alias(Ty::Json),
+            },
+        }
+    }
+
+    pub(super) fn fields(
+        &mut self,
+        owner: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        pointer: &str,
+    ) -> Vec<Field> {
+        let mut names = UniqueNames::new();
+        properties
+            .iter()
+            .map(|(wire, schema)| {
+                let pointer = format!("{pointer}/properties/{}", token(wire));
+                let ty = self.boxed_ty(schema, &format!("{owner}{}", type_name(wire)), &pointer);
+                let doc = self.deref_boxed(schema).and_then(|s| s.schema_data.description.clone());
+                Field {
+                    ident: names.claim(field_name(wire)),
+                    wire: wire.clone(),
+                    ty,
+                    required: required.contains(wire),
+                    nullable: self.is_nullable(schema),
+                    boxed: false,
+                    flatten: false,
+                    doc,
+                }
+            })
+            .collect()
+    }
+
+    /// `additionalProperties` beside `properties`: a flattened map of the rest,
+    /// so properties the schema does not name survive a decode and re-encode.
+    pub(super) fn additional_field(&mut self, fields: &mut Vec<Field>, additional: Option<&AdditionalProperties>, owner: &str, pointer: &str) {
+        let value = match additional {
+            Some(AdditionalProperties::Any(true)) => Ty::Json,
+            Some(AdditionalProperties::Schema(schema)) => {
+                self.ty(schema, &format!("{owner}Value"), &format!("{pointer}/additionalProperties"))
+            }
+            Some(AdditionalProperties::Any(false)) | None => return,
+        };
+        let mut names = UniqueNames::new();
+        for f in fields.iter() {
+            names.claim(f.ident.clone());
+        }
+        fields.push(Field {
+            wire: String::new(),
+            ident: names.claim("additional_properties".into()),
+            ty: Ty::Map(Box::new(value)),
+            required: true,
+            nullable: false,
+            boxed: false,
+            flatten: true,
+            doc: Some("Properties the schema does not name.".into()),
+        });
+    }
+
+    /// `allOf` of several schemas: one struct with the properties of all.
+    pub(super) fn all_of(&mut self, name: &str, parts: &[ReferenceOr<Schema>], pointer: &str) -> TypeKind {
+        let mut properties = indexmap::IndexMap::new();
+        let mut required = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let Some(schema) = self.deref(part) else {
+                let member = format!("{pointer}/allOf/{i}");
+                match part {
+                    // Reports the reference as any other (external, or to nothing).
+                    ReferenceOr::Reference { reference } => {
+                        self.reference_ty(reference, &member);
+                    }
+                    ReferenceOr::Item(_) => self.error(&member, "this `allOf` member is not a schema", "make it a schema or a `$ref`"),
+                }
+                continue;
+            };
+            self.collect_properties(schema, &mut properties, &mut required, 0);
+        }
+        if properties.is_empty() {
+            return TypeKind::Alias(Ty::Json);
+        }
+        TypeKind::Struct(self.fields(name, &properties, &required, pointer))
+    }
+
+    pub(super) fn collect_properties(
+        &self,
+        schema: &'a Schema,
+        properties: &mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &mut Vec<String>,
+        depth: usize,
+    ) {
+        if depth > 16 {
+            return;
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                properties.extend(o.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                required.extend(o.required.iter().cloned());
+            }
+            SchemaKind::Any(a) => {
+                properties.extend(a.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                required.extend(a.required.iter().cloned());
+            }
+            SchemaKind::AllOf { all_of } => {
+                for part in all_of {
+                    if let Some(s) = self.deref(part) {
+                        self.collect_properties(s, properties, required, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+
+    /// Schemas that are only `$ref`s to each other (`A: {$ref: B}`, `B: {$ref: A}`)
+    /// describe no value at all; as Rust they would be `type A = B; type B = A;`.
+    pub(super) fn check_alias_cycles(&mut self) {
+        let target = |t: &TypeDef| match &t.kind {
+            TypeKind::Alias(Ty::Named(n)) => Some(n.clone()),
+            _ => None,
+        };
+        let key_of: HashMap<String, String> = self.components.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
+        let mut reported: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut cycles = Vec::new();
+        for start in &self.types {
+            let mut chain = vec![start.name.clone()];
+            let mut current = target(start);
+            while let Some(next) = current {
+                if next == start.name {
+                    if chain.iter().all(|n| !reported.contains(n)) {
+                        reported.extend(chain.iter().cloned());
+                        cycles.push(chain.clone());
+                    }
+                    break;
+                }
+                if chain.contains(&next) || chain.len() > self.types.len() {
+                    break;
+                }
+                current = self.index.get(&next).and_then(|&i| target(&self.types[i]));
+                chain.push(next);
+            }
+        }
+        for chain in cycles {
+            let keys: Vec<String> = chain.iter().map(|n| key_of.get(n).unwrap_or(n).clone()).collect();
+            let pointer = format!("/components/schemas/{}", token(&keys[0]));
+            let path = keys.iter().chain(keys.first()).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" → ");
+            let message = if keys.len() == 1 {
+                format!("the schema `{}` is only a reference to itself, so it describes no value", keys[0])
+            } else {
+                format!("the schemas {path} refer to each other with nothing in between, so they describe no value")
+            };
+            self.error(
+                &pointer,
+                message,
+                "give one of them a real definition (an object, a type), or remove the cycle",
+            );
+        }
+    }
+}
