@@ -10,6 +10,8 @@ pub struct Api {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
+    /// `info.license.name`, when it reads as an SPDX expression (`MIT`, `Apache-2.0 OR MIT`).
+    pub license: Option<String>,
     /// The first server's URL, or `None` when the spec gives none (the user must set one).
     pub default_base_url: Option<String>,
     pub auth: Auth,
@@ -164,6 +166,8 @@ pub enum Ty {
 /// One operation: one method on the client, one request builder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
+    /// The spec's `operationId`, or `METHOD /path` when it has none (named in `tracing` spans).
+    pub operation_id: String,
     /// The client method (snake_case).
     pub ident: String,
     /// The request builder type.

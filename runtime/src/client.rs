@@ -197,10 +197,22 @@ impl fmt::Debug for HttpClient {
     }
 }
 
+/// What a generated operation tells the runtime about itself, for `tracing`:
+/// its id and its path template, both from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId` (or `METHOD /path` when it has none).
+    pub id: &'static str,
+    /// The path template, parameters unfilled: `/conversations/{id}/messages`.
+    pub path: &'static str,
+}
+
 /// One request of an operation, as generated code describes it.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub method: Method,
+    /// The operation this request belongs to; `None` for a hand-built request.
+    pub operation: Option<&'static Operation>,
     /// The path with its parameters already encoded (see [`crate::encode::path_segment`]).
     pub path: String,
     pub query: Vec<(&'static str, String)>,
@@ -218,6 +230,7 @@ impl Request {
     pub fn new(method: Method, path: String) -> Self {
         Request {
             method,
+            operation: None,
             path,
             query: Vec::new(),
             query_lists: Vec::new(),
@@ -226,6 +239,12 @@ impl Request {
             body: None,
             options: RequestOptions::default(),
         }
+    }
+
+    /// Names the operation this request belongs to (what generated code does).
+    pub fn for_operation(mut self, operation: &'static Operation) -> Self {
+        self.operation = Some(operation);
+        self
     }
 }
 
@@ -267,13 +286,13 @@ pub fn body_of<T, E>(result: Result<Response<T>, Error<E>>) -> Result<T, Error<E
 }
 
 /// What one attempt produced: a complete response, or why there was none.
-struct Raw {
-    status: StatusCode,
+pub(crate) struct Raw {
+    pub(crate) status: StatusCode,
     headers: HeaderMap,
     body: bytes::Bytes,
 }
 
-enum Failure {
+pub(crate) enum Failure {
     Invalid(InvalidRequest),
     Transport(reqwest::Error),
     Timeout(Duration),
@@ -340,9 +359,11 @@ impl HttpClient {
         let inner = &*self.inner;
         let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries);
         let retry_allowed = is_idempotent(&request.method);
+        let call = crate::trace::Call::start(request);
         let mut retries = 0;
         loop {
-            let outcome = self.send_once(request).await;
+            let attempt = call.attempt(retries);
+            let outcome = attempt.run(self.send_once(request)).await;
             let wait = match &outcome {
                 Ok(raw) if is_retryable_status(raw.status) => retry_after(&raw.headers),
                 Err(Failure::Timeout(_)) => None,
@@ -352,7 +373,9 @@ impl HttpClient {
             if !retry_allowed || retries >= max_retries {
                 return outcome;
             }
-            tokio::time::sleep(inner.retry.delay(retries, wait)).await;
+            let delay = inner.retry.delay(retries, wait);
+            attempt.retrying(&outcome, delay);
+            tokio::time::sleep(delay).await;
             retries += 1;
         }
     }

@@ -12,8 +12,9 @@ mod error;
 pub mod encode;
 pub mod paginate;
 mod retry;
+mod trace;
 
-pub use client::{body_of, Body, ClientBuilder, HttpClient, Request, RequestOptions, Response};
+pub use client::{body_of, Body, ClientBuilder, HttpClient, Operation, Request, RequestOptions, Response};
 pub use error::{ApiError, BuildError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody, PaginationError};
 pub use retry::RetryPolicy;
 

@@ -28,19 +28,23 @@ where
         cursor: Option<String>,
         seen: Seen,
         done: bool,
+        page: u64,
     }
     let mut seen = Seen::default();
     if let Some(first) = &first_cursor {
         seen.repeated(first);
     }
-    let state = State { fetch, cursor: first_cursor, seen, done: false };
+    let state = State { fetch, cursor: first_cursor, seen, done: false, page: 0 };
     stream::try_unfold(state, move |mut state| async move {
         if state.done {
             return Ok(None);
         }
         let page = (state.fetch)(state.cursor.take()).await?;
-        match next_cursor(&page) {
-            Some(next) if !next.is_empty() => {
+        state.page += 1;
+        let next = next_cursor(&page).filter(|next| !next.is_empty());
+        crate::trace::page(state.page, next.is_some());
+        match next {
+            Some(next) => {
                 if state.seen.repeated(next) {
                     return Err(Error::Pagination(PaginationError {
                         message: format!("the server returned cursor {next:?} a second time"),
@@ -48,7 +52,7 @@ where
                 }
                 state.cursor = Some(next.to_owned());
             }
-            _ => state.done = true,
+            None => state.done = true,
         }
         Ok(Some((page, state)))
     })

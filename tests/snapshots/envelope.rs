@@ -129,9 +129,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/items");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "list-items",
+                        path: "/items",
+                    },
+                );
             if let ::std::option::Option::Some(value) = &self.cursor {
                 ::client_runtime::encode::push_query(
                     &mut request.query,

@@ -142,9 +142,15 @@ mod client {
                 &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-widget",
+                        path: "/widgets/{widget_id}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -207,9 +213,15 @@ mod client {
                 &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::DELETE,
-                path,
-            );
+                    ::client_runtime::Method::DELETE,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "delete-widget",
+                        path: "/widgets/{widget_id}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

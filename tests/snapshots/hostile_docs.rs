@@ -202,9 +202,15 @@ mod client {
                 &::client_runtime::encode::path_segment("doc_id", &self.doc_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-doc",
+                        path: "/docs/{doc_id}",
+                    },
+                );
             if let ::std::option::Option::Some(value) = &self.mode {
                 ::client_runtime::encode::push_query(&mut request.query, "mode", value);
             }

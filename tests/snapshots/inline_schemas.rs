@@ -319,9 +319,15 @@ mod client {
                 &::client_runtime::encode::path_segment("order_id", &self.order_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-order",
+                        path: "/orders/{order_id}",
+                    },
+                );
             if let ::std::option::Option::Some(value) = &self.sort {
                 ::client_runtime::encode::push_query(&mut request.query, "sort", value);
             }

@@ -188,9 +188,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/things");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "type",
+                        path: "/things",
+                    },
+                );
             if let ::std::option::Option::Some(value) = &self.r#type {
                 ::client_runtime::encode::push_query(&mut request.query, "type", value);
             }
@@ -255,9 +261,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/builder");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "builder",
+                        path: "/builder",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

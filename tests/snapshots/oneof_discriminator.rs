@@ -181,9 +181,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/pets");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "list-pets",
+                        path: "/pets",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -246,9 +252,15 @@ mod client {
                 &::client_runtime::encode::path_segment("pet_id", &self.pet_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-pet",
+                        path: "/pets/{pet_id}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

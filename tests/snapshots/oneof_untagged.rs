@@ -164,9 +164,15 @@ mod client {
             path.push_str("/settings/");
             path.push_str(&::client_runtime::encode::path_segment("key", &self.key)?);
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-setting",
+                        path: "/settings/{key}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

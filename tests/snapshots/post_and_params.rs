@@ -151,9 +151,15 @@ mod client {
             );
             path.push_str("/tasks");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::POST,
-                path,
-            );
+                    ::client_runtime::Method::POST,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "create-task",
+                        path: "/projects/{project_id}/tasks",
+                    },
+                );
             if let ::std::option::Option::Some(value) = &self.idempotency_key {
                 request
                     .headers
@@ -296,9 +302,15 @@ mod client {
                 )?,
             );
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-task",
+                        path: "/projects/{project_id}/tasks/{task_number}",
+                    },
+                );
             {
                 let value = &self.q;
                 ::client_runtime::encode::push_query(&mut request.query, "q", value);

@@ -140,9 +140,15 @@ mod client {
             path.push_str("/events/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-event",
+                        path: "/events/{id}",
+                    },
+                );
             if let ::std::option::Option::Some(value) = &self.limit {
                 ::client_runtime::encode::check_range(
                     "limit",

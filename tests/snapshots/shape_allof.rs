@@ -330,9 +330,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/pets");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::POST,
-                path,
-            );
+                    ::client_runtime::Method::POST,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "create-pet",
+                        path: "/pets",
+                    },
+                );
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -399,9 +405,15 @@ mod client {
             path.push_str("/pets/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-pet",
+                        path: "/pets/{id}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

@@ -172,9 +172,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/inventory");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-inventory",
+                        path: "/inventory",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -237,9 +243,15 @@ mod client {
             path.push_str("/records/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-record",
+                        path: "/records/{id}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

@@ -192,9 +192,15 @@ mod client {
             path.push_str("/measurements/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-measurement",
+                        path: "/measurements/{id}",
+                    },
+                );
             if let ::std::option::Option::Some(value) = &self.counter {
                 request
                     .query

@@ -259,9 +259,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/widgets");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "GET /widgets",
+                        path: "/widgets",
+                    },
+                );
             if let ::std::option::Option::Some(value) = &self.ids {
                 ::client_runtime::encode::push_query(&mut request.query, "ids", value);
             }
@@ -347,9 +353,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/widgets");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::POST,
-                path,
-            );
+                    ::client_runtime::Method::POST,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "createWidget",
+                        path: "/widgets",
+                    },
+                );
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -418,9 +430,15 @@ mod client {
                 &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "GET /widgets/{widget_id}",
+                        path: "/widgets/{widget_id}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -483,9 +501,15 @@ mod client {
                 &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::DELETE,
-                path,
-            );
+                    ::client_runtime::Method::DELETE,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "DELETE /widgets/{widget_id}",
+                        path: "/widgets/{widget_id}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -549,9 +573,15 @@ mod client {
             );
             path.push_str("/label");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "getLabel",
+                        path: "/widgets/{widget_id}/label",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -615,9 +645,15 @@ mod client {
             );
             path.push_str("/blob");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "download-blob",
+                        path: "/widgets/{widget_id}/blob",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -682,9 +718,15 @@ mod client {
             );
             path.push_str("/blob");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::PUT,
-                path,
-            );
+                    ::client_runtime::Method::PUT,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "upload-blob",
+                        path: "/widgets/{widget_id}/blob",
+                    },
+                );
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(::client_runtime::Body::Bytes {
@@ -756,9 +798,15 @@ mod client {
             );
             path.push_str("/image");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::POST,
-                path,
-            );
+                    ::client_runtime::Method::POST,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "upload-image",
+                        path: "/widgets/{widget_id}/image",
+                    },
+                );
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -824,9 +872,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/login");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::POST,
-                path,
-            );
+                    ::client_runtime::Method::POST,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "log-in",
+                        path: "/login",
+                    },
+                );
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -891,9 +945,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/things");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "listThings",
+                        path: "/things",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -952,9 +1012,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/things/all");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "list_things",
+                        path: "/things/all",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

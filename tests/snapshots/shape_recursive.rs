@@ -338,9 +338,15 @@ mod client {
             path.push_str("/nodes/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-node",
+                        path: "/nodes/{id}",
+                    },
+                );
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -400,9 +406,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/evaluate");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::POST,
-                path,
-            );
+                    ::client_runtime::Method::POST,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "evaluate",
+                        path: "/evaluate",
+                    },
+                );
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(

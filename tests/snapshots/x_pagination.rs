@@ -120,9 +120,15 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/search");
             let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            );
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "search",
+                        path: "/search",
+                    },
+                );
             {
                 let value = &self.q;
                 ::client_runtime::encode::push_query(&mut request.query, "q", value);

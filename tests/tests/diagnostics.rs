@@ -37,6 +37,7 @@ fn generate_text(file_name: &str, text: &str) -> Result<GeneratedCrate, Diagnost
         crate_name: "bad-client",
         runtime_path: "../../runtime",
         command: "cargo test -p client-tests --test diagnostics",
+        package: codegen::PackageMeta::default(),
     };
     catch_unwind(AssertUnwindSafe(|| codegen::generate(&input)))
         .unwrap_or_else(|_| panic!("the generator panicked on {file_name}"))

@@ -404,13 +404,14 @@ fn hostile_titles_stay_inside_the_manifest_string_and_the_readme_prose() {
         crate_name: "hostile-client",
         runtime_path: "../../runtime",
         command: COMMAND,
+        package: codegen::PackageMeta::default(),
     };
     let files = codegen::generate(&input).unwrap_or_else(|d| panic!("{d}")).files;
 
     let manifest = &files["Cargo.toml"];
     assert_eq!(
         manifest.lines().filter(|l| l.starts_with('[')).collect::<Vec<_>>(),
-        ["[package]", "[dependencies]"],
+        ["[package]", "[package.metadata.docs.rs]", "[features]", "[dependencies]"],
         "{manifest}"
     );
     assert!(
@@ -423,7 +424,7 @@ fn hostile_titles_stay_inside_the_manifest_string_and_the_readme_prose() {
         .expect("a description");
     // One line, one string: the title's line breaks are escapes inside it.
     assert!(
-        description.ends_with(" API, generated from its OpenAPI spec.\"") && description.contains("[dependencies]"),
+        description.contains(" API, generated from its OpenAPI spec.") && description.ends_with('"') && description.contains("[dependencies]"),
         "{description}"
     );
 

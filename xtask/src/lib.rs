@@ -24,6 +24,10 @@ pub const GEN_COMMAND: &str = "cargo xtask gen";
 /// Where each crate under `generated/` finds the runtime crate, relative to the crate's own dir.
 const GENERATED_RUNTIME_PATH: &str = "../../runtime";
 
+/// The license of the crates under `generated/`: this repository's (the workspace's `license`,
+/// which a test keeps equal), since the vendors' specs state none for their APIs.
+pub const GENERATED_LICENSE: &str = "MIT OR Apache-2.0";
+
 /// The workspace root: the parent of this crate's directory.
 pub fn repo_root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -118,6 +122,7 @@ fn generate_one(spec: &Path, shown: &str, stem: &str) -> Result<BTreeMap<PathBuf
         crate_name: &crate_name,
         runtime_path: GENERATED_RUNTIME_PATH,
         command: GEN_COMMAND,
+        package: codegen::PackageMeta { license: Some(GENERATED_LICENSE), repository: None },
     })
     .map_err(|d| d.to_string())?;
     let dir = Path::new(stem);
@@ -155,6 +160,11 @@ pub fn write_generated(root: &Path) -> Result<usize, String> {
 /// else (a non-empty directory without a generated crate, the repository itself, a directory
 /// holding the spec or the runtime) is refused rather than replaced.
 pub fn generate_to(spec: &Path, out: &Path, name: Option<&str>) -> Result<(), String> {
+    generate_package_to(spec, out, name, codegen::PackageMeta::default())
+}
+
+/// [`generate_to`], with the crate's `license` (replacing the spec's) and `repository`.
+pub fn generate_package_to(spec: &Path, out: &Path, name: Option<&str>, package: codegen::PackageMeta<'_>) -> Result<(), String> {
     let shown_spec = slash(spec);
     let text = fs::read_to_string(spec).map_err(|e| format!("cannot read {shown_spec}: {e}"))?;
     let crate_name = match name {
@@ -205,6 +215,11 @@ pub fn generate_to(spec: &Path, out: &Path, name: Option<&str>) -> Result<(), St
     if let Some(n) = name {
         command.push_str(&format!(" --name {}", shell_word(n)));
     }
+    for (flag, value) in [("--license", package.license), ("--repository", package.repository)] {
+        if let Some(value) = value {
+            command.push_str(&format!(" {flag} {}", shell_word(value)));
+        }
+    }
 
     let generated = codegen::generate(&codegen::Input {
         file_name: &shown_spec,
@@ -212,6 +227,7 @@ pub fn generate_to(spec: &Path, out: &Path, name: Option<&str>) -> Result<(), St
         crate_name: &crate_name,
         runtime_path: &runtime_path,
         command: &command,
+        package,
     });
     let files = match generated {
         Ok(g) => g
@@ -347,6 +363,13 @@ mod tests {
             err.contains("specs/a.yaml: specs/a.json already generates into generated/a/"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn generated_crates_carry_the_workspace_license() {
+        let manifest = fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
+        let want = format!("license = \"{GENERATED_LICENSE}\"");
+        assert!(manifest.lines().any(|l| l.trim() == want), "the workspace's license is not {GENERATED_LICENSE}");
     }
 
     #[test]

@@ -10,10 +10,11 @@ usage: cargo xtask <command>
 commands:
   gen                                   regenerate generated/ from specs/
   gen --check                           fail if generated/ differs from what specs/ generate
-  gen --spec FILE --out DIR [--name CRATE]
+  gen --spec FILE --out DIR [--name CRATE] [--license SPDX] [--repository URL]
                                         generate a client crate from any OpenAPI spec (YAML or
                                         JSON) into DIR; the crate is named CRATE, or
-                                        <spec stem>-client
+                                        <spec stem>-client; its license is SPDX (else the
+                                        spec's info.license, when it is an SPDX expression)
   corpus [--only TEXT]                  generate and `cargo clippy` a crate for every spec in
                                         ../shared/corpus (or those whose name contains TEXT);
                                         one line per spec
@@ -26,6 +27,8 @@ enum Command {
         spec: PathBuf,
         out: PathBuf,
         name: Option<String>,
+        license: Option<String>,
+        repository: Option<String>,
     },
     Corpus {
         only: Option<String>,
@@ -48,7 +51,10 @@ fn main() -> ExitCode {
         Command::Check => {
             xtask::check_generated(&root).map(|()| "generated/ is up to date".to_string())
         }
-        Command::GenTo { spec, out, name } => xtask::generate_to(&spec, &out, name.as_deref())
+        Command::GenTo { spec, out, name, license, repository } => {
+            let package = codegen::PackageMeta { license: license.as_deref(), repository: repository.as_deref() };
+            xtask::generate_package_to(&spec, &out, name.as_deref(), package)
+        }
             .map(|()| format!("generated {} into {}", spec.display(), out.display())),
         Command::Corpus { only } => {
             let corpus = root.join("..").join("shared").join("corpus");
@@ -95,6 +101,7 @@ fn parse(args: &[String]) -> Result<Command, Option<String>> {
 
     let mut check = false;
     let (mut spec, mut out, mut name) = (None, None, None);
+    let (mut license, mut repository) = (None, None);
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -109,6 +116,8 @@ fn parse(args: &[String]) -> Result<Command, Option<String>> {
             "--spec" => &mut spec,
             "--out" => &mut out,
             "--name" => &mut name,
+            "--license" => &mut license,
+            "--repository" => &mut repository,
             "-h" | "--help" => return Err(None),
             _ => return Err(Some(format!("unexpected argument `{arg}` for `gen`"))),
         };
@@ -127,19 +136,22 @@ fn parse(args: &[String]) -> Result<Command, Option<String>> {
         }
     }
 
+    let package_flags = license.is_some() || repository.is_some();
     match (check, spec, out, name) {
-        (false, None, None, None) => Ok(Command::Gen),
-        (true, None, None, None) => Ok(Command::Check),
+        (false, None, None, None) if !package_flags => Ok(Command::Gen),
+        (true, None, None, None) if !package_flags => Ok(Command::Check),
         (true, ..) => Err(Some(
-            "`--check` cannot be combined with `--spec`, `--out` or `--name`".into(),
+            "`--check` cannot be combined with `--spec`, `--out`, `--name`, `--license` or `--repository`".into(),
         )),
         (false, Some(spec), Some(out), name) => Ok(Command::GenTo {
             spec: PathBuf::from(spec),
             out: PathBuf::from(out),
             name,
+            license,
+            repository,
         }),
         (false, Some(_), None, _) => Err(Some("`--spec` needs `--out DIR`".into())),
-        (false, None, _, _) => Err(Some("`--out` and `--name` need `--spec FILE`".into())),
+        (false, None, _, _) => Err(Some("`--out`, `--name`, `--license` and `--repository` need `--spec FILE`".into())),
     }
 }
 

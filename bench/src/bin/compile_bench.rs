@@ -153,6 +153,7 @@ fn generate_corpus(root: &Path, work: &Path, spec: &Path, dir: &str, package: &s
         crate_name: package,
         runtime_path: &runtime.to_string_lossy(),
         command: "compile_bench",
+        package: codegen::PackageMeta::default(),
     })
     .map_err(|d| d.to_string().lines().next().unwrap_or_default().to_string())?;
     let out = work.join(dir);

@@ -201,6 +201,7 @@ fn generate(file_name: &str, text: &str) -> Result<codegen::GeneratedCrate, code
         crate_name: "bench-client",
         runtime_path: "../runtime",
         command: "gen_bench",
+        package: codegen::PackageMeta::default(),
     })
 }
 

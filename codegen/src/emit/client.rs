@@ -355,11 +355,13 @@ fn request_fn(op: &Operation) -> TokenStream {
         }
     });
     let path_binding = if op.path_parts.is_empty() { quote!(let path) } else { quote!(let mut path) };
+    let (operation_id, template) = (Literal::string(&op.operation_id), Literal::string(&op.path));
     quote! {
         fn request(&self) -> ::std::result::Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
             #path_binding = ::std::string::String::new();
             #(#path_pushes)*
-            let mut request = ::client_runtime::Request::new(::client_runtime::Method::#method, path);
+            let mut request = ::client_runtime::Request::new(::client_runtime::Method::#method, path)
+                .for_operation(&::client_runtime::Operation { id: #operation_id, path: #template });
             #(#params)*
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)

@@ -8,25 +8,125 @@ use crate::model::{Api, Auth, Operation, ParamLocation, Ty};
 /// Versions of the crates generated code uses directly.
 const SERDE: &str = "1";
 const SERDE_JSON: &str = "1";
+/// The runtime's version requirement: with its path, so the crate builds in
+/// this repository and resolves from a registry once the runtime is published there.
+const RUNTIME: &str = "0.1";
 
-pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, header: &str) -> String {
-    let description = toml_string(&format!("Typed async client for the {} API, generated from its OpenAPI spec.", api.title));
+/// Package metadata the spec does not hold, from the command line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PackageMeta<'a> {
+    /// The crate's license (an SPDX expression); replaces the spec's `info.license`.
+    pub license: Option<&'a str>,
+    /// The crate's source repository URL.
+    pub repository: Option<&'a str>,
+}
+
+pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, package: PackageMeta<'_>, header: &str) -> String {
+    let mut description = format!("Typed async client for the {} API, generated from its OpenAPI spec.", inline(&api.title));
+    if let Some(first) = api.description.as_deref().and_then(first_sentence) {
+        description.push(' ');
+        description.push_str(&first);
+    }
+    let mut optional = String::new();
+    if let Some(license) = package.license.or(api.license.as_deref()) {
+        let _ = writeln!(optional, "license = {}", toml_string(license));
+    }
+    if let Some(repository) = package.repository {
+        let _ = writeln!(optional, "repository = {}", toml_string(repository));
+    }
+    let description = toml_string(&description);
+    let version = crate_version(&api.version);
     let runtime_path = toml_string(runtime_path);
     format!(
         "# {header}\n\
          [package]\n\
          name = \"{crate_name}\"\n\
-         version = \"0.1.0\"\n\
+         version = \"{version}\"\n\
          edition = \"2021\"\n\
          rust-version = \"1.85\"\n\
          description = {description}\n\
-         publish = false\n\
+         {optional}\
+         readme = \"README.md\"\n\
+         keywords = [\"api\", \"client\", \"openapi\", \"async\"]\n\
+         categories = [\"api-bindings\", \"web-programming::http-client\"]\n\
+         \n\
+         [package.metadata.docs.rs]\n\
+         all-features = true\n\
+         \n\
+         [features]\n\
+         default = [\"tracing\"]\n\
+         # A `tracing` span per call and events for retries and pages (see the README).\n\
+         tracing = [\"client-runtime/tracing\"]\n\
          \n\
          [dependencies]\n\
-         client-runtime = {{ path = {runtime_path} }}\n\
+         client-runtime = {{ version = \"{RUNTIME}\", path = {runtime_path}, default-features = false }}\n\
          serde = {{ version = \"{SERDE}\", features = [\"derive\"] }}\n\
          serde_json = \"{SERDE_JSON}\"\n"
     )
+}
+
+/// The first sentence of a description's first paragraph, on one line, for
+/// the one-line `description` of the manifest; `None` when it is long.
+fn first_sentence(text: &str) -> Option<String> {
+    let paragraph = inline(text.split("\n\n").next().unwrap_or_default());
+    let end = paragraph.find(". ").map_or(paragraph.len(), |i| i + 1);
+    let sentence = paragraph[..end].trim();
+    (!sentence.is_empty() && sentence.chars().count() <= 200).then(|| sentence.to_owned())
+}
+
+/// The crate version for a spec's `info.version`, always valid semver:
+///
+/// 1. a valid semver version (a leading `v` dropped) is used as it is: `1.2.3-rc.1`;
+/// 2. a date `YYYY-MM-DD` becomes `YYYY.M.D`: `2024-05-01` → `2024.5.1`;
+/// 3. otherwise the leading numbers (after a `v`), padded to three, are the
+///    version and the rest, reduced to letters, digits and `-` in dot-separated
+///    identifiers, its pre-release: `v1` → `1.0.0`, `2.1` → `2.1.0`,
+///    `v1beta1` → `1.0.0-beta1`, `1.0 (preview)` → `1.0.0-preview`;
+/// 4. a version without a leading number is `0.1.0`: `latest` → `0.1.0`.
+pub fn crate_version(version: &str) -> String {
+    let text = version.trim();
+    let text = text.strip_prefix(['v', 'V']).filter(|t| t.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(text);
+    if semver::Version::parse(text).is_ok() {
+        return text.to_owned();
+    }
+    let date: Vec<&str> = text.split('-').collect();
+    if let [y, m, d] = date[..] {
+        if [(y, 4), (m, 2), (d, 2)].iter().all(|(part, len)| part.len() == *len && part.chars().all(|c| c.is_ascii_digit())) {
+            return format!("{}.{}.{}", number(y), number(m), number(d));
+        }
+    }
+    let core_len = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (core, rest) = text.split_at(core_len);
+    let mut numbers: Vec<&str> = core.split('.').filter(|n| !n.is_empty()).collect();
+    if numbers.is_empty() {
+        return "0.1.0".to_owned();
+    }
+    let extra: Vec<&str> = numbers.split_off(numbers.len().min(3));
+    numbers.resize(3, "0");
+    let mut pre: Vec<String> = extra.iter().map(|n| number(n)).collect();
+    let cleaned: String = rest.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' }).collect();
+    for identifier in cleaned.split('.') {
+        let identifier = identifier.trim_matches('-');
+        if identifier.is_empty() {
+            continue;
+        }
+        pre.push(if identifier.chars().all(|c| c.is_ascii_digit()) { number(identifier) } else { identifier.to_owned() });
+    }
+    let mut out = numbers.iter().map(|n| number(n)).collect::<Vec<_>>().join(".");
+    if !pre.is_empty() {
+        out.push('-');
+        out.push_str(&pre.join("."));
+    }
+    if semver::Version::parse(&out).is_ok() {
+        out
+    } else {
+        "0.1.0".to_owned()
+    }
+}
+
+/// Digits without leading zeros (semver forbids them); too many digits saturate.
+fn number(digits: &str) -> String {
+    digits.parse::<u64>().map_or_else(|_| u64::MAX.to_string(), |n| n.to_string())
 }
 
 /// A TOML basic string: quotes, backslashes and control characters escaped.
@@ -173,4 +273,51 @@ fn placeholder(ident: &str) -> String {
 /// Spec text on one line of Markdown.
 fn inline(s: &str) -> String {
     super::sanitize_doc(s).replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_versions_map_to_semver_crate_versions() {
+        let cases = [
+            ("1.0.0", "1.0.0"),
+            ("v1.2.3", "1.2.3"),
+            ("3.0.0-rc.1", "3.0.0-rc.1"),
+            ("1.0.0+build.5", "1.0.0+build.5"),
+            ("v1", "1.0.0"),
+            ("2.1", "2.1.0"),
+            ("01.02", "1.2.0"),
+            ("v1beta1", "1.0.0-beta1"),
+            ("v2.0-preview", "2.0.0-preview"),
+            ("1.0 (preview)", "1.0.0-preview"),
+            ("1.2.3.4", "1.2.3-4"),
+            ("2024-05-01", "2024.5.1"),
+            ("2024-05-01-preview", "2024.0.0-05-01-preview"),
+            ("latest", "0.1.0"),
+            ("", "0.1.0"),
+            ("v", "0.1.0"),
+            ("99999999999999999999999", "18446744073709551615.0.0"),
+        ];
+        for (api, want) in cases {
+            assert_eq!(crate_version(api), want, "{api:?}");
+        }
+    }
+
+    #[test]
+    fn every_version_string_maps_to_valid_semver() {
+        for api in ["1..2", "1.0.0-", "1.0.0-01", "v1_beta", "1/2/3", "1.0.0 beta 2", "é1", "1.é", "0.0.0-..", "1-2-3", "\u{202e}1"] {
+            let version = crate_version(api);
+            assert!(semver::Version::parse(&version).is_ok(), "{api:?} -> {version:?}");
+        }
+    }
+
+    #[test]
+    fn the_runtime_requirement_matches_the_runtime() {
+        let manifest = include_str!("../../../runtime/Cargo.toml");
+        let version = manifest.lines().find_map(|l| l.strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"'));
+        let version = semver::Version::parse(version.expect("runtime/Cargo.toml has a version")).unwrap();
+        assert!(semver::VersionReq::parse(RUNTIME).unwrap().matches(&version), "runtime {version} is not {RUNTIME}");
+    }
 }

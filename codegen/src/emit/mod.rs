@@ -14,7 +14,7 @@ use quote::quote;
 use crate::model::{Api, Ty};
 
 pub use client::{client_items, client_module};
-pub use manifest::{cargo_toml, readme};
+pub use manifest::{cargo_toml, crate_version, readme, PackageMeta};
 pub use types::{types_inner_attrs, types_items, types_module};
 
 /// The crate root: docs from the README, the modules, the re-exports.

@@ -71,6 +71,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
+        license: spec.info.license.as_ref().map(|l| l.name.trim().to_owned()).filter(|l| is_spdx_expression(l)),
         default_base_url: default_base_url(spec),
         auth,
         client_headers,
@@ -78,6 +79,17 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
         operations,
         error_enums,
     })
+}
+
+/// Whether `text` reads as an SPDX license expression: ids (`MIT`, `Apache-2.0`,
+/// `LicenseRef-x`) joined by `AND`, `OR` or `WITH`, as Cargo's `license` wants.
+/// A prose name (`Apache 2.0`, `Proprietary license`) does not.
+fn is_spdx_expression(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().map(|w| w.trim_matches(['(', ')'])).collect();
+    let id = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'));
+    !words.is_empty()
+        && words.iter().enumerate().all(|(i, w)| if i % 2 == 0 { id(w) && !matches!(*w, "AND" | "OR" | "WITH") } else { matches!(*w, "AND" | "OR" | "WITH") })
+        && words.len() % 2 == 1
 }
 
 fn default_base_url(spec: &OpenAPI) -> Option<String> {
@@ -179,5 +191,15 @@ mod tests {
         assert_eq!(unescape("a~1b~0c"), "a/b~c");
         assert_eq!(unescape("My%20Schema"), "My Schema");
         assert_eq!(unescape("100%"), "100%");
+    }
+
+    #[test]
+    fn only_spdx_expressions_become_a_crate_license() {
+        for yes in ["MIT", "Apache-2.0", "MIT OR Apache-2.0", "(MIT OR Apache-2.0) AND BSD-3-Clause", "GPL-2.0+", "Apache-2.0 WITH LLVM-exception", "LicenseRef-Acme"] {
+            assert!(is_spdx_expression(yes), "{yes}");
+        }
+        for no in ["", "Apache 2.0", "Proprietary license", "MIT OR", "OR MIT", "MIT AND OR BSD", "Creative Commons: BY"] {
+            assert!(!is_spdx_expression(no), "{no}");
+        }
     }
 }

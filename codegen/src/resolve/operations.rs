@@ -113,6 +113,7 @@ impl<'a> Resolver<'a> {
         let error_enum = None;
         let doc = join_doc(&[op.summary.as_deref(), op.description.as_deref()]);
         let operation = Operation {
+            operation_id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.as_str())),
             ident,
             builder,
             error_enum,

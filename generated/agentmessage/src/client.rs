@@ -108,9 +108,15 @@ impl<'a> ListConversationMessagesRequest<'a> {
         path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
         path.push_str("/messages");
         let mut request = ::client_runtime::Request::new(
-            ::client_runtime::Method::GET,
-            path,
-        );
+                ::client_runtime::Method::GET,
+                path,
+            )
+            .for_operation(
+                &::client_runtime::Operation {
+                    id: "listConversationMessages",
+                    path: "/v1/conversations/{id}/messages",
+                },
+            );
         if let ::std::option::Option::Some(value) = &self.cursor {
             ::client_runtime::encode::push_query(&mut request.query, "cursor", value);
         }

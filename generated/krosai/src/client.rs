@@ -95,9 +95,15 @@ impl<'a> GetConversationMessagesRequest<'a> {
         );
         path.push_str("/messages");
         let mut request = ::client_runtime::Request::new(
-            ::client_runtime::Method::GET,
-            path,
-        );
+                ::client_runtime::Method::GET,
+                path,
+            )
+            .for_operation(
+                &::client_runtime::Operation {
+                    id: "getConversationMessages",
+                    path: "/v1/conversations/{conversation_id}/messages",
+                },
+            );
         request.options = self.options.clone();
         ::std::result::Result::Ok(request)
     }
