@@ -13,7 +13,7 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    /// A doc */ "#]
+    /// A doc */ "#\]
     ///
     /// ```text
     /// fn main() { std::process::exit(6) }
@@ -22,7 +22,7 @@ pub mod types {
     ///    fn main() { std::process::exit(7) }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Doc {
-        /// Body */ "#]  end
+        /// Body */ "#\]  end
         pub body: ::std::string::String,
         /// ```text
         /// fn main() { std::process::exit(8) }
@@ -37,7 +37,7 @@ pub mod types {
     pub enum DocKind {
         /// `*/`
         Value,
-        /// `"#]`
+        /// `"#\]`
         Value2,
         /// `ab`
         Ab,
@@ -117,7 +117,7 @@ mod client {
         /// Starts configuring a client with what every request needs:
         ///
         /// - `token`: sent as `Authorization: Bearer <token>`; never printed.
-        /// - `x_workspace`: the `X-Workspace` header of every request. Header docs with a fence: ```text fn main() { std::process::exit(3) } ``` and */ "#] too.
+        /// - `x_workspace`: the `X-Workspace` header of every request. Header docs with a fence: ```text fn main() { std::process::exit(3) } ``` and */ "#\] too.
         ///
         /// Values are checked by [`ClientBuilder::build`]: a header value with
         /// CR, LF or another control character is refused there, never sent.
@@ -133,7 +133,7 @@ mod client {
         pub fn http_client(&self) -> &::client_runtime::HttpClient {
             &self.http
         }
-        /// Get a doc */ "#]
+        /// Get a doc */ "#\]
         ///
         /// Runs nothing:
         ///
@@ -246,7 +246,7 @@ mod client {
     #[derive(Debug, Clone, PartialEq)]
     pub enum GetDocError {
         /// Status 404.
-        /// Not found */ "#]
+        /// Not found */ "#\]
         /// ```text
         /// fn main() { std::process::exit(5) }
         /// ```

@@ -22,7 +22,7 @@ pub struct PackageMeta<'a> {
 }
 
 pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, package: PackageMeta<'_>, header: &str) -> String {
-    let mut description = format!("Typed async client for the {} API, generated from its OpenAPI spec.", inline(&api.title));
+    let mut description = format!("Typed async client for the {} API, generated from its OpenAPI spec.", api.title);
     if let Some(first) = api.description.as_deref().and_then(first_sentence) {
         description.push(' ');
         description.push_str(&first);
@@ -65,10 +65,10 @@ pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, package: Pack
     )
 }
 
-/// The first sentence of a description's first paragraph, on one line, for
-/// the one-line `description` of the manifest; `None` when it is long.
+/// The first sentence of a description's first paragraph, on one line of plain
+/// text, for the one-line `description` of the manifest; `None` when it is long.
 fn first_sentence(text: &str) -> Option<String> {
-    let paragraph = inline(text.split("\n\n").next().unwrap_or_default());
+    let paragraph = text.trim().split("\n\n").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
     let end = paragraph.find(". ").map_or(paragraph.len(), |i| i + 1);
     let sentence = paragraph[..end].trim();
     (!sentence.is_empty() && sentence.chars().count() <= 200).then(|| sentence.to_owned())
@@ -225,6 +225,16 @@ pub fn readme(api: &Api, crate_name: &str, spec_file: &str, header: &str) -> Str
         out,
         "Idempotent requests are retried (default 2 times) on connection errors, timeouts and statuses 408, 429, 500, 502, 503 and 504, \
          with exponential backoff and jitter, honouring `Retry-After`. Each request builder also takes `.timeout(..)` and `.max_retries(..)`.\n"
+    );
+
+    let _ = writeln!(out, "### Tracing\n");
+    let _ = writeln!(
+        out,
+        "With the `tracing` feature (on by default), every call is a `request` span of the \
+         [`tracing`](https://docs.rs/tracing) crate, with the fields `operation` (the spec's operation id), `method`, `path_template` (never the filled path), `status` and `attempts`; \
+         each try is an `attempt` span inside it (`attempt`, `status` or `error`, `duration_ms`, `retry_reason`), a retry is a `retrying` event and each page of a cursor walk a `page` event. \
+         No header value (the token included), query or body is ever recorded. \
+         `default-features = false` leaves `tracing` out.\n"
     );
 
     let _ = writeln!(out, "## Operations\n");

@@ -133,6 +133,8 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
 ///   code block in a description is ever compiled as a doctest;
 /// - bidirectional-override and other control characters are dropped (rustc
 ///   refuses the former in comments, and they can make text read other than it is);
+/// - outside code spans, `[`, `]` and `<` are escaped and bare URLs become `<url>`
+///   autolinks (see [`escape_prose`]), so spec prose triggers no rustdoc lint;
 /// - trailing blank lines go.
 pub(crate) fn sanitize_doc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -165,7 +167,7 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
                 (None, None) => indent.min(3),
             };
             out.push_str(&" ".repeat(indent));
-            out.push_str(line);
+            out.push_str(&escape_prose(line));
         }
         out.push('\n');
     }
@@ -173,6 +175,108 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
         out.push_str("```\n");
     }
     out.trim_end().to_owned()
+}
+
+/// One line of spec prose as Markdown rustdoc accepts under `-D warnings`, read the same:
+/// `[x]` would be an intra-doc link (`broken_intra_doc_links`) and `<x>` an HTML tag
+/// (`invalid_html_tags`, and spec HTML has no business in the docs), so `[`, `]` and
+/// `<` are backslash-escaped, except in an inline link `[text](url)`; a bare
+/// `http(s)://` URL (`bare_urls`) becomes an autolink. Code spans are left as they are.
+fn escape_prose(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut code_run = 0; // the backtick run that opened the current code span
+    let mut in_link = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+            if code_run == 0 {
+                let closes = (i + run..chars.len()).any(|j| {
+                    chars[j] == '`' && chars[j..].iter().take_while(|&&c| c == '`').count() == run && (j == 0 || chars[j - 1] != '`')
+                });
+                if closes {
+                    code_run = run;
+                }
+            } else if run == code_run {
+                code_run = 0;
+            }
+            out.extend(&chars[i..i + run]);
+            i += run;
+            continue;
+        }
+        if code_run > 0 {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..].iter().take(9).collect();
+        if rest.starts_with("<http://") || rest.starts_with("<https://") {
+            if let Some(end) = chars[i..].iter().position(|&c| c == '>') {
+                // Already an autolink.
+                out.extend(&chars[i..=i + end]);
+                i += end + 1;
+                continue;
+            }
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let after_link_open = out.ends_with("](");
+            let len = url_len(&chars[i..]);
+            let url: String = chars[i..i + len].iter().collect();
+            if after_link_open {
+                out.push_str(&url);
+            } else {
+                out.push('<');
+                out.push_str(&url);
+                out.push('>');
+            }
+            i += len;
+            continue;
+        }
+        match c {
+            '[' if !in_link && inline_link_end(&chars[i..]).is_some() => {
+                in_link = true;
+                out.push('[');
+            }
+            ']' if in_link && chars.get(i + 1) == Some(&'(') => {
+                in_link = false;
+                out.push(']');
+            }
+            '[' | ']' | '<' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The length of the URL at the start of `chars`: up to whitespace, `<`, `>` or a
+/// backtick, less trailing punctuation (and a `)` it does not open).
+fn url_len(chars: &[char]) -> usize {
+    let mut len = chars.iter().take_while(|c| !c.is_whitespace() && !matches!(c, '<' | '>' | '`' | '"')).count();
+    loop {
+        let opens = chars[..len].iter().filter(|&&c| c == '(').count();
+        let closes = chars[..len].iter().filter(|&&c| c == ')').count();
+        match chars[..len].last() {
+            Some('.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '_' | ']') => len -= 1,
+            Some(')') if closes > opens => len -= 1,
+            _ => return len,
+        }
+    }
+}
+
+/// For `[text](url)` at the start of `chars`, where it ends.
+fn inline_link_end(chars: &[char]) -> Option<usize> {
+    let close = chars.iter().position(|&c| c == ']')?;
+    if chars[1..close].contains(&'[') || chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let end = chars[close..].iter().position(|&c| c == ')')?;
+    Some(close + end + 1)
 }
 
 /// The width of a list marker and its space (`- `, `* `, `+ `, `12. `, `3) `), if `line` starts with one.
@@ -206,8 +310,28 @@ mod tests {
     }
 
     #[test]
+    fn prose_triggers_no_rustdoc_lint_and_reads_the_same() {
+        let cases = [
+            ("See https://example.com/a_(b).", "See <https://example.com/a_(b)>."),
+            ("(docs: https://example.com/x), more", "(docs: <https://example.com/x>), more"),
+            ("A [link](https://example.com) here", "A [link](https://example.com) here"),
+            ("Already <https://example.com>", "Already <https://example.com>"),
+            ("Set [dependencies] or [Foo::bar]", "Set \\[dependencies\\] or \\[Foo::bar\\]"),
+            ("A <b>tag</b> and a<c", "A \\<b>tag\\</b> and a\\<c"),
+            ("Code `[x] <y> https://z` stays", "Code `[x] <y> https://z` stays"),
+            ("Unclosed ` tick [x]", "Unclosed ` tick \\[x\\]"),
+            ("[a] then [b](https://b.example)", "\\[a\\] then [b](https://b.example)"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sanitize_doc(text), want, "{text}");
+        }
+        // Fenced blocks are left alone.
+        assert_eq!(sanitize_doc("```\n[x] <y>\n```"), "```text\n[x] <y>\n```");
+    }
+
+    #[test]
     fn doc_text_is_a_literal_never_code() {
         let tokens = doc_attrs(Some("*/ \"#] } fn x() {}"));
-        assert_eq!(tokens.to_string(), r##"# [doc = " */ \"#] } fn x() {}"]"##);
+        assert_eq!(tokens.to_string(), r##"# [doc = " */ \"#\\] } fn x() {}"]"##);
     }
 }

@@ -37,7 +37,7 @@ impl Client {
     ///
     /// Returns the messages within a single conversation in chronological order. The {id} is the value returned from GET /v1/conversations. A malformed id returns 400 INVALID_INPUT; a well-formed but unknown id, including ids belonging to another organization, returns 404 NOT_FOUND.
     ///
-    /// Each message carries a direction of inbound or outbound; the rest of the shape is shared across both. Message content is subject to your retention window: once a message has passed retention, its body renders as null and media_urls as [], and the original content cannot be recovered.
+    /// Each message carries a direction of inbound or outbound; the rest of the shape is shared across both. Message content is subject to your retention window: once a message has passed retention, its body renders as null and media_urls as \[\], and the original content cannot be recovered.
     ///
     /// Cursor pagination uses meta.next_cursor, which is null on the last page.
     ///
@@ -78,7 +78,7 @@ impl<'a> ListConversationMessagesRequest<'a> {
         self.cursor = ::std::option::Option::Some(value.into());
         self
     }
-    /// Maximum number of messages per page (1 <= value <= 200).
+    /// Maximum number of messages per page (1 \<= value \<= 200).
     ///
     /// Must be between 1 and 200 (checked before sending).
     ///

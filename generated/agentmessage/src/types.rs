@@ -102,7 +102,7 @@ pub struct ListMessagesResponse {
     /// Pagination metadata.
     pub meta: Meta,
 }
-/// A message of a conversation. Each message carries a direction of inbound or outbound; the rest of the shape is shared across both. Message content is subject to your retention window: once a message has passed retention, its body renders as null and media_urls as [], and the original content cannot be recovered. Required fields are those present in every message of the docs' example; `status` appears only on the outbound messages there.
+/// A message of a conversation. Each message carries a direction of inbound or outbound; the rest of the shape is shared across both. Message content is subject to your retention window: once a message has passed retention, its body renders as null and media_urls as \[\], and the original content cannot be recovered. Required fields are those present in every message of the docs' example; `status` appears only on the outbound messages there.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Message {
     /// Message id (a UUID in the docs' example).
@@ -117,7 +117,7 @@ pub struct Message {
     pub to_number: ::std::string::String,
     /// Message text. Once a message has passed retention, its body renders as null and the original content cannot be recovered.
     pub body: ::std::option::Option<::std::string::String>,
-    /// Media URLs of the message. Once a message has passed retention, media_urls renders as []. The docs' example shows only empty arrays.
+    /// Media URLs of the message. Once a message has passed retention, media_urls renders as \[\]. The docs' example shows only empty arrays.
     pub media_urls: ::std::vec::Vec<::std::string::String>,
     /// Channel of the message. The docs show only `sms`; the set of values is not documented, so this is a plain string.
     pub channel: ::std::string::String,
