@@ -20,9 +20,11 @@ pub mod model;
 mod naming;
 pub mod normalise;
 pub mod resolve;
+pub mod surface;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use emit::PackageMeta;
+pub use surface::api_surface;
 
 /// What to generate, and from what.
 #[derive(Debug, Clone)]

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 mod check;
 pub mod corpus;
 mod paths;
+pub mod semver_report;
 mod swap;
 
 use paths::{shell_word, slash};

@@ -8,8 +8,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  gen                                   regenerate generated/ from specs/
+  gen                                   regenerate generated/ from specs/; print, for each
+                                        crate whose public API differs from the spec at
+                                        HEAD, what changed and whether it is breaking
   gen --check                           fail if generated/ differs from what specs/ generate
+                                        (with the same report)
   gen --spec FILE --out DIR [--name CRATE] [--license SPDX] [--repository URL]
                                         generate a client crate from any OpenAPI spec (YAML or
                                         JSON) into DIR; the crate is named CRATE, or
@@ -43,6 +46,9 @@ fn main() -> ExitCode {
         Err(Some(msg)) => return usage(Some(&msg)),
     };
     let root = xtask::repo_root();
+    if matches!(command, Command::Gen | Command::Check) {
+        print_semver_report(&root);
+    }
     let result = match command {
         Command::Gen => xtask::write_generated(&root).map(|files| {
             let specs = xtask::spec_files(&root).map(|s| s.len()).unwrap_or(0);
@@ -152,6 +158,19 @@ fn parse(args: &[String]) -> Result<Command, Option<String>> {
         }),
         (false, Some(_), None, _) => Err(Some("`--spec` needs `--out DIR`".into())),
         (false, None, _, _) => Err(Some("`--out`, `--name`, `--license` and `--repository` need `--spec FILE`".into())),
+    }
+}
+
+/// What changed in each crate's public API since `HEAD` (see `xtask::semver_report`).
+fn print_semver_report(root: &std::path::Path) {
+    match xtask::semver_report::report(root) {
+        Ok(Some(report)) => {
+            let _ = writeln!(std::io::stdout(), "{report}");
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "warning: no semver report: {e}");
+        }
     }
 }
 
