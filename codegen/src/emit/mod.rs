@@ -269,10 +269,15 @@ fn url_len(chars: &[char]) -> usize {
     }
 }
 
-/// For `[text](url)` at the start of `chars`, where it ends.
+/// For `[text](url)` at the start of `chars`, where it ends. Only a web or mail URL
+/// counts: rustdoc reads any other target (`ref:block`, `Foo`) as an intra-doc link.
 fn inline_link_end(chars: &[char]) -> Option<usize> {
     let close = chars.iter().position(|&c| c == ']')?;
     if chars[1..close].contains(&'[') || chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let target: String = chars[close + 2..].iter().take(8).collect();
+    if !["http://", "https://", "mailto:"].iter().any(|scheme| target.starts_with(scheme)) {
         return None;
     }
     let end = chars[close..].iter().position(|&c| c == ')')?;
@@ -321,6 +326,7 @@ mod tests {
             ("Code `[x] <y> https://z` stays", "Code `[x] <y> https://z` stays"),
             ("Unclosed ` tick [x]", "Unclosed ` tick \\[x\\]"),
             ("[a] then [b](https://b.example)", "\\[a\\] then [b](https://b.example)"),
+            ("[block objects](ref:block) and [x](Foo)", "\\[block objects\\](ref:block) and \\[x\\](Foo)"),
         ];
         for (text, want) in cases {
             assert_eq!(sanitize_doc(text), want, "{text}");
