@@ -158,3 +158,35 @@ fn the_report_says_whether_the_crate_version_tells_users() {
     let added = edited("        kind: {$ref", "        color: {type: string}\n        kind: {$ref").replace("version: \"1.2.0\"", "version: \"1.3.0\"");
     assert!(report(&added).version_says_so());
 }
+
+/// `cargo xtask gen` reports against the spec committed at `HEAD`: nothing when the
+/// working spec is the committed one, the changes once it is edited.
+#[test]
+fn the_report_compares_the_working_spec_with_the_one_at_head() {
+    let dir = std::env::temp_dir().join(format!("semver-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    std::fs::write(dir.join("specs/widgets.yaml"), BASE).unwrap();
+    git(&["add", "specs/widgets.yaml"]);
+    git(&["commit", "-qm", "spec"]);
+    assert_eq!(xtask::semver_report::report(&dir), Ok(None));
+
+    std::fs::write(dir.join("specs/widgets.yaml"), edited("enum: [small, large]", "enum: [small]")).unwrap();
+    std::fs::write(dir.join("specs/gadgets.yaml"), BASE).unwrap();
+    let report = xtask::semver_report::report(&dir).unwrap().expect("a report");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(report.starts_with("public API changes against HEAD:\nwidgets-client 1.2.0 → 1.2.0: breaking"), "{report}");
+    assert!(report.contains("! removed variant `Kind::Large` (breaking)"), "{report}");
+    assert!(!report.contains("gadgets"), "a spec new since HEAD is a new crate, not a change:\n{report}");
+}
