@@ -154,6 +154,8 @@ pub enum Ty {
     Json,
     /// Raw bytes (a non-JSON request body).
     Bytes,
+    /// A file part of a multipart body (a `format: binary` property): `client_runtime::FilePart`.
+    File,
     Vec(Box<Ty>),
     /// A JSON object with arbitrary keys.
     Map(Box<Ty>),
@@ -234,8 +236,9 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
-    /// `multipart/form-data`: one part per top-level property.
-    Multipart,
+    /// `multipart/form-data`: one part per top-level property; with, by
+    /// property, the media type the spec's `encoding` gives a file part.
+    Multipart { file_types: Vec<(String, String)> },
     /// Sent as given, with this content type.
     Bytes(String),
 }

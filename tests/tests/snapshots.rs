@@ -833,6 +833,13 @@ fixtures! {
         // A multipart body without `boundary=` in its Content-Type cannot be parsed
         // by any server, and the caller has no way to supply one.
         assert_lacks(item(s, "impl<'a> UploadImageRequest<'a> {"), r#"content_type: "multipart/form-data".into()"#);
+        // `format: binary` in a multipart body: file parts, one or an array; the
+        // `encoding` media type reaches the runtime where it names exactly one.
+        let upload = item(s, "pub struct UploadImageBody {");
+        assert_eq!(field(upload, "file"), "pub file: ::client_runtime::FilePart,");
+        assert_has(&field(upload, "pages"), "pub pages: ::std::option::Option<::std::vec::Vec<::client_runtime::FilePart>>,");
+        assert_has(&field(upload, "caption"), "pub caption: ::std::option::Option<::std::string::String>,");
+        assert_has(item(s, "impl<'a> UploadImageRequest<'a> {"), r#"::client_runtime::encode::multipart_body(value, &[("thumbnail", "image/png")])?"#);
     }
 
     fn shape_31(s) {

@@ -184,6 +184,7 @@ impl Sizes {
             Ty::DateTime => 12,
             Ty::String | Ty::Vec(_) | Ty::Map(_) | Ty::Bytes => 24,
             Ty::Json => 32,
+            Ty::File => 80,
             Ty::Named(n) => named.get(n).copied().unwrap_or(8),
         }
     }

@@ -41,6 +41,7 @@ const NEXT_CURSOR_FIELDS: &[&str] = &["next_cursor", "nextCursor", "next_page_to
 mod cycles;
 mod errors;
 mod headers;
+mod multipart;
 mod one_of;
 mod operations;
 mod pagination;

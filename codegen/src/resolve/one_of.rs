@@ -104,6 +104,7 @@ pub(super) fn primitive_variant_name(ty: &Ty, i: usize) -> String {
         Ty::Date => "Date".into(),
         Ty::Vec(_) => "Array".into(),
         Ty::Map(_) => "Map".into(),
+        Ty::File => "File".into(),
         Ty::Json | Ty::Bytes | Ty::Named(_) => format!("Variant{i}"),
     }
 }
