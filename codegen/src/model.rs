@@ -62,6 +62,8 @@ pub enum TypeKind {
     Struct(Vec<Field>),
     /// A string enum that keeps values it does not know.
     StringEnum(Vec<EnumValue>),
+    /// An integer enum that keeps values it does not know.
+    IntEnum(Vec<IntEnumValue>),
     OneOf(OneOf),
     /// A name for another type (`pub type Messages = Vec<Message>;`).
     Alias(Ty),
@@ -102,6 +104,12 @@ impl Field {
 pub struct EnumValue {
     pub ident: String,
     pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntEnumValue {
+    pub ident: String,
+    pub value: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

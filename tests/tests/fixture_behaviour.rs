@@ -608,6 +608,109 @@ mod open_enums {
     }
 }
 
+// ---- int_enums ----------------------------------------------------------------------
+
+mod int_enums {
+    use super::*;
+
+    #[allow(dead_code, unused_imports)]
+    mod api {
+        include!(concat!(env!("OUT_DIR"), "/fixtures/int_enums.rs"));
+    }
+    use api::types::*;
+
+    /// `value` decodes (as JSON and through `From<i64>`) into `variant`, and
+    /// `variant` encodes, prints and converts back to `value`.
+    #[track_caller]
+    fn check<T>(value: i64, variant: T)
+    where
+        T: DeserializeOwned + Serialize + Debug + PartialEq + Copy + std::fmt::Display + From<i64> + Into<i64>,
+    {
+        assert_eq!(round_trip::<T>(json!(value)), variant, "decoding {value}");
+        assert_eq!(T::from(value), variant, "From<i64> of {value}");
+        assert_eq!(variant.to_string(), value.to_string(), "Display of {variant:?}");
+        assert_eq!(variant.into(), value, "Into<i64> of {variant:?}");
+    }
+
+    #[test]
+    fn every_value_decodes_into_its_named_variant_and_encodes_back() {
+        // Named by the spec's `x-enum-varnames` and `x-enumNames`.
+        check(1, Priority::Low);
+        check(2, Priority::Medium);
+        check(3, Priority::High);
+        check(10, Level::Debug);
+        // A value the spec names `Unknown` is a known value, not the catch-all.
+        check(20, Level::Unknown2);
+        assert!(!Level::Unknown2.is_unknown());
+        check(30, Level::Error);
+        // Named from the value.
+        check(-1, TaskSignal::Minus1);
+        check(0, TaskSignal::V0);
+        check(1, TaskSignal::V1);
+        check(32000, ListTasksBitRate::V32000);
+        assert_eq!(Priority::High.value(), 3);
+    }
+
+    #[test]
+    fn a_value_the_client_does_not_know_lands_in_unknown_and_round_trips() {
+        for value in [0, 4, -1, i64::MAX, i64::MIN] {
+            let priority = round_trip::<Priority>(json!(value));
+            assert_eq!(priority, Priority::Unknown(value));
+            assert!(priority.is_unknown());
+            assert_eq!(priority.value(), value);
+        }
+        assert_eq!(round_trip::<TaskSignal>(json!(2)), TaskSignal::Unknown(2));
+        // A caller-made `Unknown` of a known value still sends that value.
+        assert_eq!(encode(&Priority::Unknown(2)), json!(2));
+    }
+
+    #[test]
+    fn a_value_that_is_not_an_integer_is_an_error() {
+        for json in [json!("1"), json!(1.5), json!(true), json!(u64::MAX)] {
+            let error = decode_error::<Priority>(json.clone());
+            assert!(error.contains("invalid"), "{json}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_task_round_trips_absent_null_known_and_new_values() {
+        let base = json!({"priority": 2, "level": 99});
+        let task = round_trip::<Task>(base.clone());
+        assert_eq!((task.priority, task.level, task.retries, task.signal), (Priority::Medium, Level::Unknown(99), None, None));
+        assert_eq!(round_trip::<Task>(with(&base, "retries", Value::Null)).retries, Some(None));
+        assert_eq!(round_trip::<Task>(with(&base, "retries", json!(3))).retries, Some(Some(TaskRetries::V3)));
+        assert_eq!(round_trip::<Task>(with(&base, "retries", json!(5))).retries, Some(Some(TaskRetries::Unknown(5))));
+        assert_eq!(round_trip::<Task>(with(&base, "signal", json!(-1))).signal, Some(TaskSignal::Minus1));
+        let list = round_trip::<TaskList>(json!({"tasks": [base, {"priority": 7, "level": 30, "signal": 1}]}));
+        assert_eq!(list.tasks[1].priority, Priority::Unknown(7));
+    }
+
+    #[tokio::test]
+    async fn enum_parameters_are_sent_as_their_values() {
+        use wiremock::matchers::{method, path};
+        let server = MockServer::start().await;
+        let page = json!({"tasks": [{"priority": 3, "level": 40}]});
+        wiremock::Mock::given(method("GET"))
+            .and(path("/tasks/20"))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(page))
+            .mount(&server)
+            .await;
+        wiremock::Mock::given(method("GET")).and(path("/tasks/-5")).respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({"tasks": []}))).mount(&server).await;
+        let client = api::Client::builder(TOKEN).base_url(server.uri()).max_retries(0).build().unwrap();
+        let list = client.list_tasks(Level::Unknown2).priority(Priority::High).bit_rate(ListTasksBitRate::V64000).send().await.unwrap();
+        assert_eq!((list.tasks[0].priority, list.tasks[0].level), (Priority::High, Level::Unknown(40)));
+        client.list_tasks(Level::Unknown(-5)).priority(Priority::Unknown(9)).send().await.unwrap();
+        let requests = received(&server).await;
+        assert_eq!(requests.len(), 2, "{requests:#?}");
+        assert_eq!(requests[0].url.path(), "/tasks/20");
+        assert_eq!(query_values(&requests[0], "priority"), ["3"]);
+        assert_eq!(query_values(&requests[0], "bit_rate"), ["64000"]);
+        assert_eq!(requests[1].url.path(), "/tasks/-5");
+        assert_eq!(query_values(&requests[1], "priority"), ["9"]);
+        assert!(query_values(&requests[1], "bit_rate").is_empty());
+    }
+}
+
 // ---- nullable_optional --------------------------------------------------------------
 
 mod nullable_optional {
@@ -907,7 +1010,7 @@ mod shape_numbers {
                 "signature": "c2lnbmF0dXJl",
             }),
         ));
-        assert_eq!(m.priority, Some(2));
+        assert_eq!(m.priority, Some(Priority::V2));
         assert_eq!(m.day, NaiveDate::from_ymd_opt(2024, 2, 29));
         let at = m.at.unwrap();
         assert_eq!(at.timestamp_subsec_micros(), 123456);
@@ -1171,7 +1274,9 @@ mod shape_31 {
     #[test]
     fn const_is_its_type_and_an_untyped_const_is_any_json_value_unchecked() {
         let e = round_trip::<Event>(event());
-        assert_eq!((e.kind, e.version), (json!("event"), 2));
+        assert_eq!((e.kind, e.version), (json!("event"), EventVersion::V2));
+        // A typed const is a one-value enum, open like every enum.
+        assert_eq!(round_trip::<Event>(with(&event(), "version", json!(3))).version, EventVersion::Unknown(3));
         // As documented: the constant is not checked, so another value decodes as it is.
         assert_eq!(round_trip::<Event>(with(&event(), "kind", json!({"not": "the constant"}))).kind, json!({"not": "the constant"}));
         // A typed const has its type: a string is not an integer.

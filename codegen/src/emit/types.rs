@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, ty_tokens, unraw};
-use crate::model::{EnumValue, Field, OneOf, Tagging, Ty, TypeDef, TypeKind};
+use crate::model::{EnumValue, Field, IntEnumValue, OneOf, Tagging, Ty, TypeDef, TypeKind};
 
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
     let inner = types_inner_attrs();
@@ -35,6 +35,7 @@ fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(fields) => struct_def(&doc, &name, fields),
         TypeKind::StringEnum(values) => string_enum(&doc, &name, values),
+        TypeKind::IntEnum(values) => int_enum(&doc, &name, values),
         TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of, kinds),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, false);
@@ -150,6 +151,81 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 ::client_runtime::encode::deserialize_str_enum(deserializer, |value| Self::from(value))
+            }
+        }
+    }
+}
+
+fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[IntEnumValue]) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let doc = Literal::string(&format!(" `{}`", v.value));
+        quote! { #[doc = #doc] #variant, }
+    });
+    let to_value = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote! { Self::#variant => #value, }
+    });
+    let from_value = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote! { #value => Self::#variant, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know yet, kept as sent.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it goes on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_value)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+
+            /// Whether this is a value this client does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl ::std::convert::From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     }
@@ -273,7 +349,7 @@ fn untagged_impl(name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str
         };
         let accept = quote!(return ::std::result::Result::Ok(Self::#variant(#wrap)););
         let accept = match named {
-            Some(TypeKind::StringEnum(_) | TypeKind::OneOf(_)) => quote!(if !v.is_unknown() { #accept }),
+            Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::OneOf(_)) => quote!(if !v.is_unknown() { #accept }),
             _ => accept,
         };
         let attempt = quote! {

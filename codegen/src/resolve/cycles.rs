@@ -19,7 +19,7 @@ pub(super) fn mark_boxes(types: &mut [TypeDef]) {
             TypeKind::Struct(fields) => fields.iter().filter_map(|f| direct(&f.ty)).collect(),
             TypeKind::OneOf(o) => o.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
             TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
-            TypeKind::StringEnum(_) => Vec::new(),
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
         })
         .collect();
     let component = strongly_connected(&edges);
@@ -168,6 +168,7 @@ impl Sizes {
                 })
                 .sum(),
             TypeKind::StringEnum(_) => 24,
+            TypeKind::IntEnum(_) => 16,
             TypeKind::OneOf(o) => o.variants.iter().map(|v| if v.boxed { 8 } else { of(&v.ty) }).max().unwrap_or(0).max(32) + 8,
             TypeKind::Alias(ty) => {
                 let _ = index;

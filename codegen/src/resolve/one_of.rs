@@ -94,6 +94,14 @@ pub(super) fn without_prefix(variant: String, enum_name: &str) -> String {
     }
 }
 
+/// `LowPriority` in enum `Priority` is `Priority::Low`, for the same reason.
+pub(super) fn without_suffix(variant: String, enum_name: &str) -> String {
+    match variant.strip_suffix(enum_name) {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => variant,
+    }
+}
+
 pub(super) fn primitive_variant_name(ty: &Ty, i: usize) -> String {
     match ty {
         Ty::String => "String".into(),
