@@ -65,6 +65,9 @@ pub enum TypeKind {
     /// An integer enum that keeps values it does not know.
     IntEnum(Vec<IntEnumValue>),
     OneOf(OneOf),
+    /// An `anyOf` that is not told apart by a key or a discriminator: a value
+    /// may match several members, and keeps each it matches.
+    AnyOf(AnyOf),
     /// A name for another type (`pub type Messages = Vec<Message>;`).
     Alias(Ty),
 }
@@ -110,6 +113,16 @@ pub struct EnumValue {
 pub struct IntEnumValue {
     pub ident: String,
     pub value: i64,
+}
+
+/// A struct with one optional field per `anyOf` member, each filled when the
+/// value decodes as that member, serialised by merging them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyOf {
+    /// One per member, in spec order (`wire` unused; never required).
+    pub members: Vec<Field>,
+    /// The field holding the value when no member takes it (`unknown`).
+    pub unknown: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -318,3 +318,34 @@ pub mod double_option {
 }
 
 pub use crate::multipart::multipart_body;
+
+/// The JSON of an `anyOf` value from its members' JSON, in spec order: objects
+/// merged (a key keeps the first member's value), else the first part; `null`
+/// when there is none.
+pub fn merge_any_of(parts: Vec<serde_json::Value>) -> serde_json::Value {
+    if parts.len() > 1 && parts.iter().all(serde_json::Value::is_object) {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            let serde_json::Value::Object(fields) = part else { continue };
+            for (key, value) in fields {
+                merged.entry(key).or_insert(value);
+            }
+        }
+        return serde_json::Value::Object(merged);
+    }
+    parts.into_iter().next().unwrap_or(serde_json::Value::Null)
+}
+
+#[cfg(test)]
+mod any_of_tests {
+    use serde_json::json;
+
+    #[test]
+    fn objects_merge_with_the_first_members_value_winning_and_the_rest_is_the_first() {
+        let merged = super::merge_any_of(vec![json!({"a": 1, "b": 2}), json!({"b": 3, "c": 4})]);
+        assert_eq!(merged, json!({"a": 1, "b": 2, "c": 4}));
+        assert_eq!(super::merge_any_of(vec![json!(1), json!(1.0)]), json!(1));
+        assert_eq!(super::merge_any_of(vec![json!({"a": 1})]), json!({"a": 1}));
+        assert_eq!(super::merge_any_of(Vec::new()), json!(null));
+    }
+}

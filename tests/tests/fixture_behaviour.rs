@@ -461,13 +461,19 @@ mod shape_anyof {
     }
     use api::types::*;
 
+    /// A `Reach` holding only `email`, `phone`, `variant2` as given.
+    fn reach(email: Option<Email>, phone: Option<Phone>, variant2: Option<ReachVariant2>) -> Reach {
+        Reach { email, phone, variant2, unknown: None }
+    }
+
     #[test]
-    fn each_member_decodes_into_its_variant_and_back() {
-        assert_eq!(round_trip::<Reach>(json!({"email": "a@b.c", "verified": true})), Reach::Email(Email { email: "a@b.c".into(), verified: Some(true) }));
-        assert_eq!(round_trip::<Reach>(json!({"number": "+33 1"})), Reach::Phone(Phone { number: "+33 1".into(), extension: None }));
+    fn each_member_decodes_into_its_field_and_back() {
+        let email = Email { email: "a@b.c".into(), verified: Some(true) };
+        assert_eq!(round_trip::<Reach>(json!({"email": "a@b.c", "verified": true})), reach(Some(email), None, None));
+        assert_eq!(round_trip::<Reach>(json!({"number": "+33 1"})), reach(None, Some(Phone { number: "+33 1".into(), extension: None }), None));
         assert_eq!(
             round_trip::<Reach>(json!({"street": "1 rue", "city": "Paris"})),
-            Reach::Variant2(ReachVariant2 { street: "1 rue".into(), city: "Paris".into() })
+            reach(None, None, Some(ReachVariant2 { street: "1 rue".into(), city: "Paris".into() }))
         );
         assert_eq!(round_trip::<ContactId>(json!(42)), ContactId::Integer(42));
         assert_eq!(round_trip::<ContactId>(json!("c-42")), ContactId::String("c-42".into()));
@@ -478,18 +484,27 @@ mod shape_anyof {
     }
 
     #[test]
-    fn the_first_member_that_matches_wins() {
-        // anyOf: a value may match several members; the spec's order decides.
-        let reach: Reach = decode(&json!({"email": "a@b.c", "number": "+1"})).unwrap();
-        assert!(matches!(reach, Reach::Email(_)), "{reach:?}");
+    fn a_value_matching_several_members_keeps_each_and_re_encodes_merged() {
+        // anyOf: a value may match several members; none is lost to the first.
+        let both = json!({"email": "a@b.c", "number": "+1", "extension": "12"});
+        let r = round_trip::<Reach>(both);
+        assert_eq!(r.email, Some(Email { email: "a@b.c".into(), verified: None }));
+        assert_eq!(r.phone, Some(Phone { number: "+1".into(), extension: Some("12".into()) }));
+        assert_eq!((r.variant2, r.unknown), (None, None));
+        let all = json!({"email": "e", "number": "n", "street": "s", "city": "c"});
+        let r = round_trip::<Reach>(all);
+        assert!(r.email.is_some() && r.phone.is_some() && r.variant2.is_some() && !r.is_unknown(), "{r:?}");
+        // Built by hand, members merge into one object.
+        let r = reach(Some(Email { email: "e".into(), verified: Some(false) }), Some(Phone { number: "n".into(), extension: None }), None);
+        assert_eq!(encode(&r), json!({"email": "e", "verified": false, "number": "n"}));
     }
 
     #[test]
     fn a_value_no_member_accepts_is_kept_and_round_trips() {
         for json in [json!({"pigeon": "loft 3"}), json!("a@b.c"), json!(null)] {
-            let reach = round_trip::<Reach>(json.clone());
-            assert_eq!(reach, Reach::Unknown(json));
-            assert!(reach.is_unknown());
+            let r = round_trip::<Reach>(json.clone());
+            assert_eq!(r, Reach { unknown: Some(json), ..Reach::default() });
+            assert!(r.is_unknown());
         }
         assert_eq!(round_trip::<ContactId>(json!(1.5)), ContactId::Unknown(json!(1.5)));
         assert_eq!(round_trip::<ContactTags>(json!([1, 2])), ContactTags::Unknown(json!([1, 2])));
@@ -499,14 +514,14 @@ mod shape_anyof {
     #[test]
     fn an_array_is_not_taken_for_an_object_member() {
         let json = json!(["a@b.c"]);
-        assert_eq!(round_trip::<Reach>(json.clone()), Reach::Unknown(json));
+        assert_eq!(round_trip::<Reach>(json.clone()), Reach { unknown: Some(json), ..Reach::default() });
     }
 
     #[test]
     fn a_contact_round_trips() {
         let contact = round_trip::<Contact>(json!({"id": "c1", "reach": {"number": "5"}, "tags": ["x"], "score": true}));
         assert_eq!(contact.id, ContactId::String("c1".into()));
-        assert!(matches!(contact.reach, Reach::Phone(_)));
+        assert!(contact.reach.phone.is_some() && contact.reach.email.is_none());
         let contact = round_trip::<Contact>(json!({"id": 1, "reach": {"email": "e"}}));
         assert_eq!((contact.tags, contact.score), (None, None));
     }

@@ -611,20 +611,25 @@ fixtures! {
     }
 
     fn shape_anyof(s) {
-        // anyOf is emitted as an untagged enum, exactly like an untagged oneOf: the
-        // members are tried in the spec's order and the first that decodes wins (one
-        // typed value, not a struct of options); anything else is kept in `Unknown`.
-        assert_has(s, "#[serde(untagged)] pub enum Reach {");
-        assert_in_order(item(s, "pub enum Reach {"), &[
-            "Email(Email),",
-            "Phone(Phone),",
-            "Variant2(ReachVariant2),",
-            "/// A variant this client does not know yet, kept as sent.",
-            "Unknown(::serde_json::Value),",
+        // An anyOf whose members one value can match together (objects) is a struct
+        // with one optional field per member, each filled when the value decodes as
+        // it, encoded by merging them; a value none takes is kept in `unknown`.
+        assert_has(s, "/// How to reach the contact. #[derive(Debug, Clone, PartialEq, Default)] pub struct Reach {");
+        assert_in_order(item(s, "pub struct Reach {"), &[
+            "pub email: ::std::option::Option<Email>,",
+            "pub phone: ::std::option::Option<Phone>,",
+            "pub variant2: ::std::option::Option<ReachVariant2>,",
+            "/// The value as it came, when no member takes it.",
+            "pub unknown: ::std::option::Option<::serde_json::Value>,",
             "}",
         ]);
+        let decode = item(s, "impl<'de> ::serde::Deserialize<'de> for Reach {");
+        assert_lacks(decode, "return");
+        assert_has(decode, "out.phone = ::std::option::Option::Some(v); matched = true;");
+        assert_has(item(s, "impl ::serde::Serialize for Reach {"), "::client_runtime::encode::merge_any_of(parts)");
         assert_has(item(s, "pub struct ReachVariant2 {"), "pub street: ::std::string::String, pub city: ::std::string::String,");
-        // Primitives, in the spec's order: `42` is `Integer(42)`, `"a"` is `String`.
+        // Members of distinct JSON kinds: no value matches two, so an untagged enum
+        // is exact. `42` is `Integer(42)`, `"a"` is `String`.
         assert_has(s, "#[serde(untagged)] pub enum ContactId {");
         assert_in_order(item(s, "pub enum ContactId {"), &["Integer(i64),", "String(::std::string::String),", "Unknown(::serde_json::Value),", "}"]);
         assert_in_order(item(s, "pub enum ContactTags {"), &["String(::std::string::String),", "Array(::std::vec::Vec<::std::string::String>),", "Unknown(::serde_json::Value),", "}"]);

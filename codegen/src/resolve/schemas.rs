@@ -201,7 +201,10 @@ impl<'a> Resolver<'a> {
                 self.int_enum(name, &i.enumeration, &schema.schema_data.extensions, pointer)
             }
             SchemaKind::OneOf { one_of } => self.one_of(name, one_of, schema, &format!("{pointer}/oneOf")),
-            SchemaKind::AnyOf { any_of } => self.one_of(name, any_of, schema, &format!("{pointer}/anyOf")),
+            SchemaKind::AnyOf { any_of } => match self.one_of(name, any_of, schema, &format!("{pointer}/anyOf")) {
+                TypeKind::OneOf(o) if o.tagging == Tagging::Untagged && !self.disjoint_kinds(any_of) => one_of::any_of(o),
+                kind => kind,
+            },
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.all_of(name, all_of, pointer),
             _ => match self.primitive_ty(schema, name, pointer) {
                 Some(ty) => TypeKind::Alias(ty),
