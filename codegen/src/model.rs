@@ -64,7 +64,12 @@ pub enum TypeKind {
     Struct(Vec<Field>),
     /// A string enum that keeps values it does not know.
     StringEnum(Vec<EnumValue>),
+    /// An integer enum that keeps values it does not know.
+    IntEnum(Vec<IntEnumValue>),
     OneOf(OneOf),
+    /// An `anyOf` that is not told apart by a key or a discriminator: a value
+    /// may match several members, and keeps each it matches.
+    AnyOf(AnyOf),
     /// A name for another type (`pub type Messages = Vec<Message>;`).
     Alias(Ty),
 }
@@ -104,6 +109,22 @@ impl Field {
 pub struct EnumValue {
     pub ident: String,
     pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntEnumValue {
+    pub ident: String,
+    pub value: i64,
+}
+
+/// A struct with one optional field per `anyOf` member, each filled when the
+/// value decodes as that member, serialised by merging them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyOf {
+    /// One per member, in spec order (`wire` unused; never required).
+    pub members: Vec<Field>,
+    /// The field holding the value when no member takes it (`unknown`).
+    pub unknown: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +177,8 @@ pub enum Ty {
     Json,
     /// Raw bytes (a non-JSON request body).
     Bytes,
+    /// A file part of a multipart body (a `format: binary` property): `client_runtime::FilePart`.
+    File,
     Vec(Box<Ty>),
     /// A JSON object with arbitrary keys.
     Map(Box<Ty>),
@@ -238,8 +261,9 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
-    /// `multipart/form-data`: one part per top-level property.
-    Multipart,
+    /// `multipart/form-data`: one part per top-level property; with, by
+    /// property, the media type the spec's `encoding` gives a file part.
+    Multipart { file_types: Vec<(String, String)> },
     /// Sent as given, with this content type.
     Bytes(String),
 }

@@ -93,6 +93,17 @@ pub(crate) fn variant_name(raw: &str) -> String {
     }
 }
 
+/// UpperCamelCase variant for a value of an integer enum: the name the spec gives it
+/// (`x-enum-varnames`, `x-enumNames`), through [`variant_name`], else one made from the
+/// value: `1` → `"V1"`, `-1` → `"Minus1"`. A given name with nothing usable in it falls
+/// back to the value's.
+pub(crate) fn int_variant_name(value: i64, given: Option<&str>) -> String {
+    match given {
+        Some(given) if !words(given).is_empty() => variant_name(given),
+        _ => variant_name(&value.to_string()),
+    }
+}
+
 /// Hands out names that are unique within one scope (a module, a struct's fields, an enum's
 /// variants), resolving collisions by numbering: `foo`, `foo2`, `foo3`, …
 ///
@@ -361,6 +372,26 @@ mod tests {
     fn variant_names() {
         for &(input, expected) in VARIANT_CASES {
             check(variant_name, input, expected);
+        }
+    }
+
+    #[test]
+    fn int_variant_names() {
+        for (value, given, expected) in [
+            (1, None, "V1"),
+            (0, None, "V0"),
+            (-1, None, "Minus1"),
+            (i64::MIN, None, "Minus9223372036854775808"),
+            (2, Some("HIGH_PRIORITY"), "HighPriority"),
+            (3, Some("type"), "Type"),
+            (4, Some("Self"), "SelfValue"),
+            (5, Some("2xx"), "V2xx"),
+            (6, Some("--"), "V6"),
+            (7, Some(""), "V7"),
+        ] {
+            let name = int_variant_name(value, given);
+            assert_eq!(name, expected, "{value} {given:?}");
+            assert!(is_valid_ident(&name) && is_lint_camel(&name), "{name}");
         }
     }
 

@@ -149,6 +149,16 @@ pub fn api_surface(api: &Api) -> ApiSurface {
                     add(format!("{}::{}", t.name, v.ident), ItemKind::Variant, ty_text(&v.ty), usage, owner);
                 }
             }
+            TypeKind::IntEnum(values) => {
+                for v in values {
+                    add(format!("{}::{}", t.name, v.ident), ItemKind::Variant, v.value.to_string(), usage, owner);
+                }
+            }
+            TypeKind::AnyOf(any_of) => {
+                for f in &any_of.members {
+                    add(format!("{}.{}", t.name, f.ident), ItemKind::Field, format!("Option<{}>", ty_text(&f.ty)), usage, owner);
+                }
+            }
             TypeKind::Alias(_) => {}
         }
     }
@@ -224,7 +234,9 @@ fn type_kind(t: &TypeDef) -> String {
     match &t.kind {
         TypeKind::Struct(_) => "struct".into(),
         TypeKind::StringEnum(_) => "enum".into(),
+        TypeKind::IntEnum(_) => "enum (integer)".into(),
         TypeKind::OneOf(_) => "enum (oneOf)".into(),
+        TypeKind::AnyOf(_) => "struct (anyOf)".into(),
         TypeKind::Alias(ty) => format!("type = {}", ty_text(ty)),
     }
 }
@@ -243,6 +255,7 @@ fn ty_text(ty: &Ty) -> String {
         Ty::Date => "NaiveDate".into(),
         Ty::Json => "serde_json::Value".into(),
         Ty::Bytes => "Vec<u8>".into(),
+        Ty::File => "FilePart".into(),
         Ty::Vec(inner) => format!("Vec<{}>", ty_text(inner)),
         Ty::Map(inner) => format!("BTreeMap<String, {}>", ty_text(inner)),
         Ty::Named(name) => name.clone(),
@@ -265,8 +278,9 @@ fn reachable<'a>(api: &'a Api, roots: impl Iterator<Item = &'a Ty>) -> BTreeSet<
                 match &t.kind {
                     TypeKind::Struct(fields) => stack.extend(fields.iter().map(|f| &f.ty)),
                     TypeKind::OneOf(one_of) => stack.extend(one_of.variants.iter().map(|v| &v.ty)),
+                    TypeKind::AnyOf(any_of) => stack.extend(any_of.members.iter().map(|f| &f.ty)),
                     TypeKind::Alias(ty) => stack.push(ty),
-                    TypeKind::StringEnum(_) => {}
+                    TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
                 }
             }
             _ => {}

@@ -317,55 +317,35 @@ pub mod double_option {
     }
 }
 
-/// Encodes a `multipart/form-data` request body: one part per top-level
-/// property of `value`, strings as text and everything else as JSON. (A
-/// binary property reaches here as text: files that are not UTF-8 need a
-/// hand-built body through `Body::Bytes`.)
-pub fn multipart_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<crate::Body, InvalidRequest> {
-    let fields = match serde_json::to_value(value) {
-        Ok(serde_json::Value::Object(fields)) => fields,
-        Ok(_) => return Err(InvalidRequest::new("body", "a multipart body must be an object")),
-        Err(e) => return Err(InvalidRequest::new("body", format!("cannot be encoded: {e}"))),
-    };
-    let boundary = format!("client-runtime-{:032x}", fastrand::u128(..));
-    let mut data = Vec::new();
-    for (name, field) in fields {
-        if name.contains(['"', '\r', '\n']) {
-            return Err(InvalidRequest::new("body", format!("the part name {name:?} cannot be sent in a header")));
+pub use crate::multipart::multipart_body;
+
+/// The JSON of an `anyOf` value from its members' JSON, in spec order: objects
+/// merged (a key keeps the first member's value), else the first part; `null`
+/// when there is none.
+pub fn merge_any_of(parts: Vec<serde_json::Value>) -> serde_json::Value {
+    if parts.len() > 1 && parts.iter().all(serde_json::Value::is_object) {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            let serde_json::Value::Object(fields) = part else { continue };
+            for (key, value) in fields {
+                merged.entry(key).or_insert(value);
+            }
         }
-        let (content_type, text) = match field {
-            serde_json::Value::Null => continue,
-            serde_json::Value::String(s) => ("text/plain; charset=utf-8", s),
-            other => ("application/json", other.to_string()),
-        };
-        if text.contains(&boundary) {
-            return Err(InvalidRequest::new("body", "a part contains the multipart boundary"));
-        }
-        data.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes(),
-        );
-        data.extend_from_slice(text.as_bytes());
-        data.extend_from_slice(b"\r\n");
+        return serde_json::Value::Object(merged);
     }
-    data.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    Ok(crate::Body::Bytes { content_type: format!("multipart/form-data; boundary={boundary}"), data })
+    parts.into_iter().next().unwrap_or(serde_json::Value::Null)
 }
 
 #[cfg(test)]
-mod multipart_tests {
-    use super::*;
+mod any_of_tests {
+    use serde_json::json;
 
     #[test]
-    fn each_property_is_a_part_with_a_boundary_in_the_content_type() {
-        let body = multipart_body(&serde_json::json!({"caption": "hi", "tags": ["a"], "skip": null})).unwrap();
-        let crate::Body::Bytes { content_type, data } = body else { panic!("not bytes") };
-        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
-        let text = String::from_utf8(data).unwrap();
-        assert!(text.starts_with(&format!("--{boundary}\r\n")), "{text}");
-        assert!(text.contains("name=\"caption\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n"), "{text}");
-        assert!(text.contains("name=\"tags\"\r\nContent-Type: application/json\r\n\r\n[\"a\"]\r\n"), "{text}");
-        assert!(!text.contains("skip"));
-        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
-        assert!(multipart_body(&[1, 2]).is_err());
+    fn objects_merge_with_the_first_members_value_winning_and_the_rest_is_the_first() {
+        let merged = super::merge_any_of(vec![json!({"a": 1, "b": 2}), json!({"b": 3, "c": 4})]);
+        assert_eq!(merged, json!({"a": 1, "b": 2, "c": 4}));
+        assert_eq!(super::merge_any_of(vec![json!(1), json!(1.0)]), json!(1));
+        assert_eq!(super::merge_any_of(vec![json!({"a": 1})]), json!({"a": 1}));
+        assert_eq!(super::merge_any_of(Vec::new()), json!(null));
     }
 }

@@ -10,15 +10,18 @@
 mod client;
 mod error;
 pub mod encode;
+mod multipart;
 pub mod paginate;
 mod retry;
 mod trace;
 
 pub use client::{body_of, Body, ClientBuilder, HttpClient, Operation, Request, RequestOptions, Response};
+pub use multipart::FilePart;
 pub use error::{ApiError, BuildError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody, PaginationError};
 pub use retry::RetryPolicy;
 
 // Re-exported so generated code and its users name one version of each.
+pub use bytes;
 pub use chrono;
 pub use futures_util;
 pub use futures_util::Stream;

@@ -17,7 +17,7 @@ pub mod types {
     pub struct Event {
         pub id: ::std::string::String,
         pub kind: ::serde_json::Value,
-        pub version: i64,
+        pub version: EventVersion,
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(
             default,
@@ -46,6 +46,59 @@ pub mod types {
             with = "::client_runtime::encode::double_option"
         )]
         pub previous: ::std::option::Option<::std::option::Option<Source>>,
+    }
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EventVersion {
+        /// `2`
+        V2,
+        /// A value this client does not know yet, kept as sent.
+        Unknown(i64),
+    }
+    impl EventVersion {
+        /// The value as it goes on the wire.
+        pub fn value(&self) -> i64 {
+            match self {
+                Self::V2 => 2,
+                Self::Unknown(value) => *value,
+            }
+        }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<i64> for EventVersion {
+        fn from(value: i64) -> Self {
+            match value {
+                2 => Self::V2,
+                other => Self::Unknown(other),
+            }
+        }
+    }
+    impl ::std::convert::From<EventVersion> for i64 {
+        fn from(value: EventVersion) -> Self {
+            value.value()
+        }
+    }
+    impl ::std::fmt::Display for EventVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.value(), f)
+        }
+    }
+    impl ::serde::Serialize for EventVersion {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_i64(self.value())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EventVersion {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Payload {

@@ -154,14 +154,55 @@ pub mod types {
         pub extension: ::std::option::Option<::std::string::String>,
     }
     /// How to reach the contact.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-    #[serde(untagged)]
-    pub enum Reach {
-        Email(Email),
-        Phone(Phone),
-        Variant2(ReachVariant2),
-        /// A variant this client does not know yet, kept as sent.
-        Unknown(::serde_json::Value),
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Reach {
+        pub email: ::std::option::Option<Email>,
+        pub phone: ::std::option::Option<Phone>,
+        pub variant2: ::std::option::Option<ReachVariant2>,
+        /// The value as it came, when no member takes it.
+        pub unknown: ::std::option::Option<::serde_json::Value>,
+    }
+    impl Reach {
+        /// Whether no member this client knows takes the value.
+        pub fn is_unknown(&self) -> bool {
+            self.unknown.is_some()
+        }
+    }
+    impl ::serde::Serialize for Reach {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut parts = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(member) = &self.email {
+                parts
+                    .push(
+                        ::serde_json::to_value(member)
+                            .map_err(::serde::ser::Error::custom)?,
+                    );
+            }
+            if let ::std::option::Option::Some(member) = &self.phone {
+                parts
+                    .push(
+                        ::serde_json::to_value(member)
+                            .map_err(::serde::ser::Error::custom)?,
+                    );
+            }
+            if let ::std::option::Option::Some(member) = &self.variant2 {
+                parts
+                    .push(
+                        ::serde_json::to_value(member)
+                            .map_err(::serde::ser::Error::custom)?,
+                    );
+            }
+            if let ::std::option::Option::Some(value) = &self.unknown {
+                parts.push(value.clone());
+            }
+            ::serde::Serialize::serialize(
+                &::client_runtime::encode::merge_any_of(parts),
+                serializer,
+            )
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for Reach {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -170,34 +211,36 @@ pub mod types {
             let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
                 deserializer,
             )?;
+            let mut out = Self::default();
+            let mut matched = false;
             if value.is_object() {
                 if let ::std::result::Result::Ok(v) = <Email as ::serde::Deserialize>::deserialize(
                     &value,
                 ) {
-                    return ::std::result::Result::Ok(Self::Email(v));
+                    out.email = ::std::option::Option::Some(v);
+                    matched = true;
                 }
             }
             if value.is_object() {
                 if let ::std::result::Result::Ok(v) = <Phone as ::serde::Deserialize>::deserialize(
                     &value,
                 ) {
-                    return ::std::result::Result::Ok(Self::Phone(v));
+                    out.phone = ::std::option::Option::Some(v);
+                    matched = true;
                 }
             }
             if value.is_object() {
                 if let ::std::result::Result::Ok(v) = <ReachVariant2 as ::serde::Deserialize>::deserialize(
                     &value,
                 ) {
-                    return ::std::result::Result::Ok(Self::Variant2(v));
+                    out.variant2 = ::std::option::Option::Some(v);
+                    matched = true;
                 }
             }
-            ::std::result::Result::Ok(Self::Unknown(value))
-        }
-    }
-    impl Reach {
-        /// Whether this is a variant this client does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+            if !matched {
+                out.unknown = ::std::option::Option::Some(value);
+            }
+            ::std::result::Result::Ok(out)
         }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -13,6 +13,67 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum GetMeasurementLevel {
+        /// `1`
+        V1,
+        /// `2`
+        V2,
+        /// `3`
+        V3,
+        /// A value this client does not know yet, kept as sent.
+        Unknown(i64),
+    }
+    impl GetMeasurementLevel {
+        /// The value as it goes on the wire.
+        pub fn value(&self) -> i64 {
+            match self {
+                Self::V1 => 1,
+                Self::V2 => 2,
+                Self::V3 => 3,
+                Self::Unknown(value) => *value,
+            }
+        }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<i64> for GetMeasurementLevel {
+        fn from(value: i64) -> Self {
+            match value {
+                1 => Self::V1,
+                2 => Self::V2,
+                3 => Self::V3,
+                other => Self::Unknown(other),
+            }
+        }
+    }
+    impl ::std::convert::From<GetMeasurementLevel> for i64 {
+        fn from(value: GetMeasurementLevel) -> Self {
+            value.value()
+        }
+    }
+    impl ::std::fmt::Display for GetMeasurementLevel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.value(), f)
+        }
+    }
+    impl ::serde::Serialize for GetMeasurementLevel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_i64(self.value())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetMeasurementLevel {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        }
+    }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Measurement {
         pub id: ::std::string::String,
@@ -40,7 +101,67 @@ pub mod types {
         pub signature: ::std::option::Option<::std::string::String>,
     }
     /// 1 is the highest.
-    pub type Priority = i32;
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Priority {
+        /// `1`
+        V1,
+        /// `2`
+        V2,
+        /// `3`
+        V3,
+        /// A value this client does not know yet, kept as sent.
+        Unknown(i64),
+    }
+    impl Priority {
+        /// The value as it goes on the wire.
+        pub fn value(&self) -> i64 {
+            match self {
+                Self::V1 => 1,
+                Self::V2 => 2,
+                Self::V3 => 3,
+                Self::Unknown(value) => *value,
+            }
+        }
+        /// Whether this is a value this client does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<i64> for Priority {
+        fn from(value: i64) -> Self {
+            match value {
+                1 => Self::V1,
+                2 => Self::V2,
+                3 => Self::V3,
+                other => Self::Unknown(other),
+            }
+        }
+    }
+    impl ::std::convert::From<Priority> for i64 {
+        fn from(value: Priority) -> Self {
+            value.value()
+        }
+    }
+    impl ::std::fmt::Display for Priority {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.value(), f)
+        }
+    }
+    impl ::serde::Serialize for Priority {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_i64(self.value())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Priority {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        }
+    }
 }
 mod client {
     /// A client of the numbers shapes fixture API.
@@ -107,7 +228,7 @@ mod client {
         id: ::std::string::String,
         counter: ::std::option::Option<u64>,
         offset: ::std::option::Option<i64>,
-        level: ::std::option::Option<i32>,
+        level: ::std::option::Option<super::types::GetMeasurementLevel>,
         threshold: ::std::option::Option<f64>,
         positive: ::std::option::Option<i32>,
         fraction: ::std::option::Option<f32>,
@@ -128,8 +249,11 @@ mod client {
             self.offset = ::std::option::Option::Some(value);
             self
         }
-        pub fn level(mut self, value: i32) -> Self {
-            self.level = ::std::option::Option::Some(value);
+        pub fn level(
+            mut self,
+            value: impl ::std::convert::Into<super::types::GetMeasurementLevel>,
+        ) -> Self {
+            self.level = ::std::option::Option::Some(value.into());
             self
         }
         /// Must be between -1000000000000000000000000000000 and 1000000000000000000000000000000 (checked before sending).
@@ -212,7 +336,7 @@ mod client {
                     .push(("offset", ::std::string::ToString::to_string(value)));
             }
             if let ::std::option::Option::Some(value) = &self.level {
-                request.query.push(("level", ::std::string::ToString::to_string(value)));
+                ::client_runtime::encode::push_query(&mut request.query, "level", value);
             }
             if let ::std::option::Option::Some(value) = &self.threshold {
                 ::client_runtime::encode::check_range(

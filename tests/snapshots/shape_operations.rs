@@ -28,7 +28,11 @@ pub mod types {
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UploadImageBody {
-        pub file: ::std::string::String,
+        pub file: ::client_runtime::FilePart,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub thumbnail: ::std::option::Option<::client_runtime::FilePart>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<::std::vec::Vec<::client_runtime::FilePart>>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub caption: ::std::option::Option<::std::string::String>,
     }
@@ -810,7 +814,10 @@ mod client {
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
-                    ::client_runtime::encode::multipart_body(value)?,
+                    ::client_runtime::encode::multipart_body(
+                        value,
+                        &[("thumbnail", "image/png")],
+                    )?,
                 );
             }
             request.options = self.options.clone();

@@ -332,6 +332,17 @@ fn x_pagination_naming_a_missing_query_parameter_is_reported() {
 }
 
 #[test]
+fn integer_enum_names_that_do_not_fit_the_values_are_reported() {
+    let name = "enum_names_mismatch.yaml";
+    let all = problems(name);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let at = |pointer: &str| all.iter().find(|d| d.pointer == pointer).unwrap_or_else(|| panic!("nothing at {pointer}: {all:#?}"));
+    let names = &["one name per value", "or remove it"];
+    assert_diagnostic(at("/components/schemas/Priority/x-enum-varnames"), &shown(name), "/components/schemas/Priority/x-enum-varnames", None, &["`x-enum-varnames` has 2 names for the 3 values"], names);
+    assert_diagnostic(at("/components/schemas/Level/x-enumNames"), &shown(name), "/components/schemas/Level/x-enumNames", None, &["`x-enumNames` is not a list of strings"], names);
+}
+
+#[test]
 fn x_pagination_pointing_at_nothing_is_reported() {
     let d = the_problem("pagination_bad_pointer.yaml");
     assert_diagnostic(

@@ -361,6 +361,32 @@ fixtures! {
         assert_has(s, "pub fn order(mut self, value: impl ::std::convert::Into<super::types::Op>) -> Self");
     }
 
+    fn int_enums(s) {
+        // Names from `x-enum-varnames`, through the naming rules; one that repeats
+        // the enum's name loses it.
+        assert_has(item(s, "pub enum Priority {"), "/// `1` Low, /// `2` Medium, /// `3` High, /// A value this client does not know yet, kept as sent. Unknown(i64),");
+        // From `x-enumNames`; a value named `Unknown` is not the catch-all.
+        assert_has(item(s, "pub enum Level {"), "/// `10` Debug, /// `20` Unknown2, /// `30` Error, /// A value this client does not know yet, kept as sent. Unknown(i64),");
+        // Without names: from the value; a repeated value is one variant.
+        assert_has(item(s, "pub enum TaskSignal {"), "/// `-1` Minus1, /// `0` V0, /// `1` V1, /// A value");
+        assert_has(item(s, "impl ::std::convert::From<i64> for TaskSignal {"), "match value { -1 => Self::Minus1, 0 => Self::V0, 1 => Self::V1, other => Self::Unknown(other), }");
+        // Open, like string enums: every value decodes, and goes back as it came.
+        for name in ["Priority", "Level", "TaskSignal", "TaskRetries", "ListTasksBitRate"] {
+            assert_has(item(s, &format!("impl ::serde::Serialize for {name} {{")), "serializer.serialize_i64(self.value())");
+            assert_has(item(s, &format!("impl<'de> ::serde::Deserialize<'de> for {name} {{")), "<i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)");
+        }
+        // `null` in a nullable enum is the `Option`, not a variant.
+        assert_has(
+            item(s, "pub struct Task {"),
+            r#"/// Optional and nullable, inline. #[serde( default, skip_serializing_if = "::std::option::Option::is_none", with = "::client_runtime::encode::double_option" )] pub retries: ::std::option::Option<::std::option::Option<TaskRetries>>,"#,
+        );
+        assert_in_order(item(s, "pub enum TaskRetries {"), &["V0,", "V1,", "V3,", "Unknown(i64),", "}"]);
+        assert_lacks(s, "Null");
+        // Parameters take the enum, path ones included.
+        assert_has(s, "pub fn bit_rate(mut self, value: impl ::std::convert::Into<super::types::ListTasksBitRate>) -> Self");
+        assert_has(s, "pub fn list_tasks(&self, level: impl ::std::convert::Into<super::types::Level>)");
+    }
+
     fn nullable_optional(s) {
         let record = item(s, "pub struct Record {");
         let skip = r#"#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]"#;
@@ -585,20 +611,25 @@ fixtures! {
     }
 
     fn shape_anyof(s) {
-        // anyOf is emitted as an untagged enum, exactly like an untagged oneOf: the
-        // members are tried in the spec's order and the first that decodes wins (one
-        // typed value, not a struct of options); anything else is kept in `Unknown`.
-        assert_has(s, "#[serde(untagged)] pub enum Reach {");
-        assert_in_order(item(s, "pub enum Reach {"), &[
-            "Email(Email),",
-            "Phone(Phone),",
-            "Variant2(ReachVariant2),",
-            "/// A variant this client does not know yet, kept as sent.",
-            "Unknown(::serde_json::Value),",
+        // An anyOf whose members one value can match together (objects) is a struct
+        // with one optional field per member, each filled when the value decodes as
+        // it, encoded by merging them; a value none takes is kept in `unknown`.
+        assert_has(s, "/// How to reach the contact. #[derive(Debug, Clone, PartialEq, Default)] pub struct Reach {");
+        assert_in_order(item(s, "pub struct Reach {"), &[
+            "pub email: ::std::option::Option<Email>,",
+            "pub phone: ::std::option::Option<Phone>,",
+            "pub variant2: ::std::option::Option<ReachVariant2>,",
+            "/// The value as it came, when no member takes it.",
+            "pub unknown: ::std::option::Option<::serde_json::Value>,",
             "}",
         ]);
+        let decode = item(s, "impl<'de> ::serde::Deserialize<'de> for Reach {");
+        assert_lacks(decode, "return");
+        assert_has(decode, "out.phone = ::std::option::Option::Some(v); matched = true;");
+        assert_has(item(s, "impl ::serde::Serialize for Reach {"), "::client_runtime::encode::merge_any_of(parts)");
         assert_has(item(s, "pub struct ReachVariant2 {"), "pub street: ::std::string::String, pub city: ::std::string::String,");
-        // Primitives, in the spec's order: `42` is `Integer(42)`, `"a"` is `String`.
+        // Members of distinct JSON kinds: no value matches two, so an untagged enum
+        // is exact. `42` is `Integer(42)`, `"a"` is `String`.
         assert_has(s, "#[serde(untagged)] pub enum ContactId {");
         assert_in_order(item(s, "pub enum ContactId {"), &["Integer(i64),", "String(::std::string::String),", "Unknown(::serde_json::Value),", "}"]);
         assert_in_order(item(s, "pub enum ContactTags {"), &["String(::std::string::String),", "Array(::std::vec::Vec<::std::string::String>),", "Unknown(::serde_json::Value),", "}"]);
@@ -720,9 +751,10 @@ fixtures! {
         assert_has(&field(m, "payload"), "pub payload: ::std::option::Option<::std::string::String>,");
         assert_has(&field(m, "signature"), "pub signature: ::std::option::Option<::std::string::String>,");
         assert_has(&field(m, "tiny"), "pub tiny: ::std::option::Option<f64>,");
-        // An integer enum is its integer type.
-        assert_has(s, "/// 1 is the highest. pub type Priority = i32;");
-        assert_has(s, "pub fn level(mut self, value: i32) -> Self");
+        // An integer enum is an open enum of its values (`int_enums` has the rest),
+        // inline ones named from their context.
+        assert_has(s, "/// 1 is the highest. #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)] pub enum Priority { /// `1` V1, /// `2` V2, /// `3` V3,");
+        assert_has(s, "pub fn level(mut self, value: impl ::std::convert::Into<super::types::GetMeasurementLevel>) -> Self");
         // Parameter bounds are checked in the parameter's type; exclusive integer
         // bounds become the inclusive ones next to them; -1e30 is a valid f64 literal.
         let incl = "::std::ops::Bound::Included";
@@ -833,6 +865,13 @@ fixtures! {
         // A multipart body without `boundary=` in its Content-Type cannot be parsed
         // by any server, and the caller has no way to supply one.
         assert_lacks(item(s, "impl<'a> UploadImageRequest<'a> {"), r#"content_type: "multipart/form-data".into()"#);
+        // `format: binary` in a multipart body: file parts, one or an array; the
+        // `encoding` media type reaches the runtime where it names exactly one.
+        let upload = item(s, "pub struct UploadImageBody {");
+        assert_eq!(field(upload, "file"), "pub file: ::client_runtime::FilePart,");
+        assert_has(&field(upload, "pages"), "pub pages: ::std::option::Option<::std::vec::Vec<::client_runtime::FilePart>>,");
+        assert_has(&field(upload, "caption"), "pub caption: ::std::option::Option<::std::string::String>,");
+        assert_has(item(s, "impl<'a> UploadImageRequest<'a> {"), r#"::client_runtime::encode::multipart_body(value, &[("thumbnail", "image/png")])?"#);
     }
 
     fn shape_31(s) {
@@ -853,9 +892,10 @@ fixtures! {
         assert_has(event, r#"/// The source before, if any. #[serde( default, skip_serializing_if = "::std::option::Option::is_none", with = "::client_runtime::encode::double_option" )] pub previous: ::std::option::Option<::std::option::Option<Source>>,"#);
         assert_lacks(s, "EventSource");
         assert_lacks(s, "EventPrevious");
-        // `const` is a one-value enum: with a type, that type; without one, any JSON
-        // value (the constant is not checked).
-        assert_eq!(field(event, "version"), "pub version: i64,");
+        // `const` is a one-value enum: with a type, an enum of that type (open, as
+        // every enum); without one, any JSON value (the constant is not checked).
+        assert_eq!(field(event, "version"), "pub version: EventVersion,");
+        assert_has(item(s, "pub enum EventVersion {"), "/// `2` V2, /// A value this client does not know yet, kept as sent. Unknown(i64),");
         assert_eq!(field(event, "kind"), "pub kind: ::serde_json::Value,");
         // Numeric exclusive bounds on an integer: the inclusive ones next to them.
         assert_has(s, r#"::client_runtime::encode::check_range("limit", *value, ::std::ops::Bound::Included(1i32), ::std::ops::Bound::Included(100i32))?;"#);

@@ -721,8 +721,9 @@ fn derive_stats(specs: &[Spec]) -> String {
         match defs.get(name) {
             Some(TypeKind::Struct(fields)) => fields.iter().for_each(|f| walk(&f.ty, defs, seen)),
             Some(TypeKind::OneOf(o)) => o.variants.iter().for_each(|v| walk(&v.ty, defs, seen)),
+            Some(TypeKind::AnyOf(a)) => a.members.iter().for_each(|f| walk(&f.ty, defs, seen)),
             Some(TypeKind::Alias(t)) => walk(t, defs, seen),
-            Some(TypeKind::StringEnum(_)) | None => {}
+            Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) | None => {}
         }
     }
     let mut out = String::from(

@@ -330,8 +330,12 @@ fn request_fn(op: &Operation) -> TokenStream {
             (ParamLocation::Body, Some(BodyEncoding::Form)) => {
                 quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::form_body(value)?);)
             }
-            (ParamLocation::Body, Some(BodyEncoding::Multipart)) => {
-                quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::multipart_body(value)?);)
+            (ParamLocation::Body, Some(BodyEncoding::Multipart { file_types })) => {
+                let file_types = file_types.iter().map(|(part, ty)| {
+                    let (part, ty) = (Literal::string(part), Literal::string(ty));
+                    quote!((#part, #ty))
+                });
+                quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::multipart_body(value, &[#(#file_types),*])?);)
             }
             (ParamLocation::Body, _) => {
                 let content_type = match &op.body_encoding {

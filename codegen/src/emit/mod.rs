@@ -96,6 +96,7 @@ pub(crate) fn ty_tokens(ty: &Ty, qualified: bool) -> TokenStream {
         Ty::Date => quote!(::client_runtime::chrono::NaiveDate),
         Ty::Json => quote!(::serde_json::Value),
         Ty::Bytes => quote!(::std::vec::Vec<u8>),
+        Ty::File => quote!(::client_runtime::FilePart),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, qualified);
             quote!(::std::vec::Vec<#inner>)

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, ty_tokens, unraw};
-use crate::model::{EnumValue, Field, OneOf, Tagging, Ty, TypeDef, TypeKind};
+use crate::model::{AnyOf, EnumValue, Field, IntEnumValue, OneOf, Tagging, Ty, TypeDef, TypeKind};
 
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
     let inner = types_inner_attrs();
@@ -35,7 +35,9 @@ fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(fields) => struct_def(&doc, &name, fields),
         TypeKind::StringEnum(values) => string_enum(&doc, &name, values),
+        TypeKind::IntEnum(values) => int_enum(&doc, &name, values),
         TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of, kinds),
+        TypeKind::AnyOf(any_of) => any_of_def(&doc, &name, any_of, kinds),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, false);
             quote! { #doc pub type #name = #ty; }
@@ -155,6 +157,81 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue
     }
 }
 
+fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[IntEnumValue]) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let doc = Literal::string(&format!(" `{}`", v.value));
+        quote! { #[doc = #doc] #variant, }
+    });
+    let to_value = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote! { Self::#variant => #value, }
+    });
+    let from_value = values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote! { #value => Self::#variant, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know yet, kept as sent.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it goes on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_value)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+
+            /// Whether this is a value this client does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl ::std::convert::From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
 fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
     let unknown = ident(&one_of.unknown);
     let variants = one_of.variants.iter().map(|v| {
@@ -265,34 +342,8 @@ fn untagged_impl(name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str
     let unknown = ident(&one_of.unknown);
     let attempts = one_of.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let ty = ty_tokens(&v.ty, false);
         let wrap = if v.boxed { quote!(::std::boxed::Box::new(v)) } else { quote!(v) };
-        let named = match &v.ty {
-            Ty::Named(n) => kinds.get(n.as_str()).copied(),
-            _ => None,
-        };
-        let accept = quote!(return ::std::result::Result::Ok(Self::#variant(#wrap)););
-        let accept = match named {
-            Some(TypeKind::StringEnum(_) | TypeKind::OneOf(_)) => quote!(if !v.is_unknown() { #accept }),
-            _ => accept,
-        };
-        let attempt = quote! {
-            if let ::std::result::Result::Ok(v) = <#ty as ::serde::Deserialize>::deserialize(&value) {
-                #accept
-            }
-        };
-        let guard = match (&v.ty, named) {
-            (_, Some(TypeKind::Struct(_))) | (Ty::Map(_), _) => Some(quote!(value.is_object())),
-            (Ty::Vec(_), _) => Some(quote!(value.is_array())),
-            (Ty::String | Ty::DateTime | Ty::Date, _) => Some(quote!(value.is_string())),
-            (Ty::Bool, _) => Some(quote!(value.is_boolean())),
-            (Ty::I32 | Ty::I64 | Ty::U64 | Ty::F32 | Ty::F64, _) => Some(quote!(value.is_number())),
-            _ => None,
-        };
-        match guard {
-            Some(guard) => quote!(if #guard { #attempt }),
-            None => attempt,
-        }
+        member_attempt(&v.ty, kinds, quote!(return ::std::result::Result::Ok(Self::#variant(#wrap));))
     });
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -300,6 +351,109 @@ fn untagged_impl(name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 #(#attempts)*
                 ::std::result::Result::Ok(Self::#unknown(value))
+            }
+        }
+    }
+}
+
+/// Decodes `value` as a member of type `ty` and runs `accept` with it as `v`,
+/// with two guards serde's derived `untagged` lacks: a member is only tried on
+/// the JSON kind it describes (serde's structs also take arrays), and a member
+/// with a catch-all (an open enum, a union) only counts when it knows the value.
+fn member_attempt(ty: &Ty, kinds: &HashMap<&str, &TypeKind>, accept: TokenStream) -> TokenStream {
+    let rust_ty = ty_tokens(ty, false);
+    let named = match ty {
+        Ty::Named(n) => kinds.get(n.as_str()).copied(),
+        _ => None,
+    };
+    let accept = match named {
+        Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::OneOf(_) | TypeKind::AnyOf(_)) => quote!(if !v.is_unknown() { #accept }),
+        _ => accept,
+    };
+    let attempt = quote! {
+        if let ::std::result::Result::Ok(v) = <#rust_ty as ::serde::Deserialize>::deserialize(&value) {
+            #accept
+        }
+    };
+    let guard = match (ty, named) {
+        (_, Some(TypeKind::Struct(_))) | (Ty::Map(_), _) => Some(quote!(value.is_object())),
+        (Ty::Vec(_), _) => Some(quote!(value.is_array())),
+        (Ty::String | Ty::DateTime | Ty::Date, _) => Some(quote!(value.is_string())),
+        (Ty::Bool, _) => Some(quote!(value.is_boolean())),
+        (Ty::I32 | Ty::I64 | Ty::U64 | Ty::F32 | Ty::F64, _) => Some(quote!(value.is_number())),
+        _ => None,
+    };
+    match guard {
+        Some(guard) => quote!(if #guard { #attempt }),
+        None => attempt,
+    }
+}
+
+/// An `anyOf` as a struct: every member the value decodes as is kept (tried as
+/// untagged members are, see [`member_attempt`]); encoding merges the members'
+/// objects (the first member's value of a key wins), or, when they are not
+/// objects, writes the first. A value no member takes is kept whole.
+fn any_of_def(doc: &TokenStream, name: &proc_macro2::Ident, any_of: &AnyOf, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
+    let unknown = ident(&any_of.unknown);
+    let fields = any_of.members.iter().map(|f| {
+        let doc = doc_attrs(f.doc.as_deref());
+        let field = ident(&f.ident);
+        let mut ty = ty_tokens(&f.ty, false);
+        if f.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        quote! { #doc pub #field: ::std::option::Option<#ty>, }
+    });
+    let attempts = any_of.members.iter().map(|f| {
+        let field = ident(&f.ident);
+        let wrap = if f.boxed { quote!(::std::boxed::Box::new(v)) } else { quote!(v) };
+        member_attempt(&f.ty, kinds, quote! { out.#field = ::std::option::Option::Some(#wrap); matched = true; })
+    });
+    let parts = any_of.members.iter().map(|f| {
+        let field = ident(&f.ident);
+        quote! {
+            if let ::std::option::Option::Some(member) = &self.#field {
+                parts.push(::serde_json::to_value(member).map_err(::serde::ser::Error::custom)?);
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#fields)*
+            /// The value as it came, when no member takes it.
+            pub #unknown: ::std::option::Option<::serde_json::Value>,
+        }
+
+        impl #name {
+            /// Whether no member this client knows takes the value.
+            pub fn is_unknown(&self) -> bool {
+                self.#unknown.is_some()
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut parts = ::std::vec::Vec::new();
+                #(#parts)*
+                if let ::std::option::Option::Some(value) = &self.#unknown {
+                    parts.push(value.clone());
+                }
+                ::serde::Serialize::serialize(&::client_runtime::encode::merge_any_of(parts), serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let mut out = Self::default();
+                let mut matched = false;
+                #(#attempts)*
+                if !matched {
+                    out.#unknown = ::std::option::Option::Some(value);
+                }
+                ::std::result::Result::Ok(out)
             }
         }
     }

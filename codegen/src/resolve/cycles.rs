@@ -18,8 +18,9 @@ pub(super) fn mark_boxes(types: &mut [TypeDef]) {
         .map(|t| match &t.kind {
             TypeKind::Struct(fields) => fields.iter().filter_map(|f| direct(&f.ty)).collect(),
             TypeKind::OneOf(o) => o.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+            TypeKind::AnyOf(a) => a.members.iter().filter_map(|f| direct(&f.ty)).collect(),
             TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
-            TypeKind::StringEnum(_) => Vec::new(),
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => Vec::new(),
         })
         .collect();
     let component = strongly_connected(&edges);
@@ -31,6 +32,7 @@ pub(super) fn mark_boxes(types: &mut [TypeDef]) {
             let marks = match &t.kind {
                 TypeKind::Struct(fields) => fields.iter().map(|f| in_cycle(i, &f.ty)).collect(),
                 TypeKind::OneOf(o) => o.variants.iter().map(|v| in_cycle(i, &v.ty)).collect(),
+                TypeKind::AnyOf(a) => a.members.iter().map(|f| in_cycle(i, &f.ty)).collect(),
                 _ => Vec::new(),
             };
             (i, marks)
@@ -40,6 +42,7 @@ pub(super) fn mark_boxes(types: &mut [TypeDef]) {
         match &mut types[i].kind {
             TypeKind::Struct(fields) => fields.iter_mut().zip(marks).for_each(|(f, m)| f.boxed = m),
             TypeKind::OneOf(o) => o.variants.iter_mut().zip(marks).for_each(|(v, m)| v.boxed = m),
+            TypeKind::AnyOf(a) => a.members.iter_mut().zip(marks).for_each(|(f, m)| f.boxed = m),
             _ => {}
         }
     }
@@ -155,8 +158,8 @@ impl Sizes {
 
     fn def_size(t: &TypeDef, named: &HashMap<String, usize>, index: &HashMap<&str, &TypeDef>) -> usize {
         let of = |ty: &Ty| Self::ty_size(ty, named);
-        match &t.kind {
-            TypeKind::Struct(fields) => fields
+        let fields_size = |fields: &[Field]| -> usize {
+            fields
                 .iter()
                 .map(|f| {
                     let inner = if f.boxed { 8 } else { of(&f.ty) };
@@ -166,8 +169,13 @@ impl Sizes {
                         (false, false) => inner,
                     }
                 })
-                .sum(),
+                .sum()
+        };
+        match &t.kind {
+            TypeKind::Struct(fields) => fields_size(fields),
+            TypeKind::AnyOf(a) => fields_size(&a.members) + 40,
             TypeKind::StringEnum(_) => 24,
+            TypeKind::IntEnum(_) => 16,
             TypeKind::OneOf(o) => o.variants.iter().map(|v| if v.boxed { 8 } else { of(&v.ty) }).max().unwrap_or(0).max(32) + 8,
             TypeKind::Alias(ty) => {
                 let _ = index;
@@ -184,6 +192,7 @@ impl Sizes {
             Ty::DateTime => 12,
             Ty::String | Ty::Vec(_) | Ty::Map(_) | Ty::Bytes => 24,
             Ty::Json => 32,
+            Ty::File => 80,
             Ty::Named(n) => named.get(n).copied().unwrap_or(8),
         }
     }

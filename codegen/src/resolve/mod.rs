@@ -13,7 +13,7 @@ use openapiv3::{
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::*;
-use crate::naming::{field_name, type_name, variant_name, UniqueNames};
+use crate::naming::{field_name, int_variant_name, type_name, variant_name, UniqueNames};
 
 /// A property's schema, as `openapiv3` holds it.
 type BoxedSchema = ReferenceOr<Box<Schema>>;
@@ -41,6 +41,7 @@ const NEXT_CURSOR_FIELDS: &[&str] = &["next_cursor", "nextCursor", "next_page_to
 mod cycles;
 mod errors;
 mod headers;
+mod multipart;
 mod one_of;
 mod operations;
 mod pagination;

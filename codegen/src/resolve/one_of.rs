@@ -85,11 +85,65 @@ impl<'a> Resolver<'a> {
 
 }
 
+impl<'a> Resolver<'a> {
+    /// Whether each member describes a JSON kind (string, number, boolean,
+    /// array, object) no other member does, so that no value matches two and
+    /// the first match is the only one.
+    pub(super) fn disjoint_kinds(&self, members: &'a [ReferenceOr<Schema>]) -> bool {
+        let mut kinds = Vec::new();
+        for member in members {
+            let kind = match self.deref(member).map(|s| &s.schema_kind) {
+                Some(SchemaKind::Type(Type::String(_))) => "string",
+                Some(SchemaKind::Type(Type::Integer(_) | Type::Number(_))) => "number",
+                Some(SchemaKind::Type(Type::Boolean(_))) => "boolean",
+                Some(SchemaKind::Type(Type::Array(_))) => "array",
+                Some(SchemaKind::Type(Type::Object(_))) => "object",
+                _ => return false,
+            };
+            if kinds.contains(&kind) {
+                return false;
+            }
+            kinds.push(kind);
+        }
+        true
+    }
+}
+
+/// An untagged `anyOf` as a struct of its members: each variant becomes an
+/// optional field named after it (`Email` → `email`), and the catch-all a field
+/// of its own, `unknown` (a member named so is `unknown2`).
+pub(super) fn any_of(one_of: OneOf) -> TypeKind {
+    let mut names = UniqueNames::with_reserved(&["unknown"]);
+    let members = one_of
+        .variants
+        .into_iter()
+        .map(|v| Field {
+            wire: String::new(),
+            ident: names.claim(field_name(&v.ident)),
+            ty: v.ty,
+            required: false,
+            nullable: false,
+            boxed: v.boxed,
+            flatten: false,
+            doc: v.doc,
+        })
+        .collect();
+    TypeKind::AnyOf(AnyOf { members, unknown: "unknown".into() })
+}
+
 /// `FilterVariant0` in enum `Filter` is `Filter::Variant0`: a variant named
 /// after its enum says it twice (and trips `clippy::enum_variant_names`).
 pub(super) fn without_prefix(variant: String, enum_name: &str) -> String {
     match variant.strip_prefix(enum_name) {
         Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+        _ => variant,
+    }
+}
+
+/// `LowPriority` in enum `Priority` is `Priority::Low`, for the same reason.
+pub(super) fn without_suffix(variant: String, enum_name: &str) -> String {
+    match variant.strip_suffix(enum_name) {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
         _ => variant,
     }
 }
@@ -104,6 +158,7 @@ pub(super) fn primitive_variant_name(ty: &Ty, i: usize) -> String {
         Ty::Date => "Date".into(),
         Ty::Vec(_) => "Array".into(),
         Ty::Map(_) => "Map".into(),
+        Ty::File => "File".into(),
         Ty::Json | Ty::Bytes | Ty::Named(_) => format!("Variant{i}"),
     }
 }

@@ -161,12 +161,12 @@ impl<'a> Resolver<'a> {
         };
         let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let pick = |want: &dyn Fn(&str) -> bool| body.content.iter().find(|(m, _)| want(&essence(m)));
-        let (media_type, media, encoding) = if let Some((m, media)) = pick(&|e| e == "application/json" || e.ends_with("+json")) {
+        let (media_type, media, mut encoding) = if let Some((m, media)) = pick(&|e| e == "application/json" || e.ends_with("+json")) {
             (m, media, BodyEncoding::Json)
         } else if let Some((m, media)) = pick(&|e| e == "application/x-www-form-urlencoded") {
             (m, media, BodyEncoding::Form)
         } else if let Some((m, media)) = pick(&|e| e == "multipart/form-data") {
-            (m, media, BodyEncoding::Multipart)
+            (m, media, BodyEncoding::Multipart { file_types: Vec::new() })
         } else {
             let (m, media) = body.content.first()?;
             (m, media, BodyEncoding::Bytes(essence(m)))
@@ -176,6 +176,9 @@ impl<'a> Resolver<'a> {
             (_, Some(schema)) => self.ty(schema, &format!("{base}Body"), &format!("{b_pointer}/content/{}/schema", token(media_type))),
             (_, None) => Ty::Json,
         };
+        if let (BodyEncoding::Multipart { file_types }, Some(schema)) = (&mut encoding, &media.schema) {
+            *file_types = self.file_parts(&ty, schema, media);
+        }
         let param = Param {
             ident: names.claim("body".into()),
             wire: "body".into(),

@@ -121,7 +121,7 @@ impl<'a> Resolver<'a> {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
                 _ => Ty::String,
             },
-            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().all(Option::is_none) => match &i.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Ty::I32,
                 _ => Ty::I64,
             },
@@ -197,13 +197,77 @@ impl<'a> Resolver<'a> {
                     .collect();
                 TypeKind::StringEnum(values)
             }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
+                self.int_enum(name, &i.enumeration, &schema.schema_data.extensions, pointer)
+            }
             SchemaKind::OneOf { one_of } => self.one_of(name, one_of, schema, &format!("{pointer}/oneOf")),
-            SchemaKind::AnyOf { any_of } => self.one_of(name, any_of, schema, &format!("{pointer}/anyOf")),
+            SchemaKind::AnyOf { any_of } => match self.one_of(name, any_of, schema, &format!("{pointer}/anyOf")) {
+                TypeKind::OneOf(o) if o.tagging == Tagging::Untagged && !self.disjoint_kinds(any_of) => one_of::any_of(o),
+                kind => kind,
+            },
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.all_of(name, all_of, pointer),
             _ => match self.primitive_ty(schema, name, pointer) {
                 Some(ty) => TypeKind::Alias(ty),
                 None => TypeKind::Alias(Ty::Json),
             },
+        }
+    }
+
+    /// An integer enum: one variant per value (repeats dropped), named from the
+    /// `x-enum-varnames` (or `x-enumNames`) the spec gives, else from the value.
+    pub(super) fn int_enum(
+        &mut self,
+        name: &str,
+        enumeration: &[Option<i64>],
+        extensions: &indexmap::IndexMap<String, serde_json::Value>,
+        pointer: &str,
+    ) -> TypeKind {
+        let given = self.enum_names(enumeration, extensions, pointer);
+        let mut names = UniqueNames::with_reserved(&["Unknown"]);
+        let mut seen = std::collections::BTreeSet::new();
+        let values = enumeration
+            .iter()
+            .enumerate()
+            .filter_map(|(i, value)| Some((given.as_ref().map(|g| g[i].as_str()), (*value)?)))
+            .filter(|(_, value)| seen.insert(*value))
+            .map(|(given, value)| {
+                let wanted = one_of::without_suffix(one_of::without_prefix(int_variant_name(value, given), name), name);
+                IntEnumValue { ident: names.claim(wanted), value }
+            })
+            .collect();
+        TypeKind::IntEnum(values)
+    }
+
+    /// The variant names an enum's `x-enum-varnames` or `x-enumNames` gives, one
+    /// per entry of `enum` (`null` included or not), or `None` without them.
+    fn enum_names(
+        &mut self,
+        enumeration: &[Option<i64>],
+        extensions: &indexmap::IndexMap<String, serde_json::Value>,
+        pointer: &str,
+    ) -> Option<Vec<String>> {
+        let (key, names) = ["x-enum-varnames", "x-enumNames"].iter().find_map(|k| Some((*k, extensions.get(*k)?)))?;
+        let names: Option<Vec<String>> = names.as_array().and_then(|a| a.iter().map(|n| n.as_str().map(str::to_owned)).collect());
+        let values = enumeration.iter().filter(|v| v.is_some()).count();
+        match names {
+            Some(names) if names.len() == enumeration.len() => Some(names),
+            // One name per value, with the `null` of a nullable enum left out.
+            Some(names) if names.len() == values => {
+                let mut names = names.into_iter();
+                Some(enumeration.iter().map(|v| if v.is_some() { names.next().unwrap_or_default() } else { String::new() }).collect())
+            }
+            found => {
+                let what = match found {
+                    Some(names) => format!("has {} names for the {values} values of `enum`", names.len()),
+                    None => "is not a list of strings".to_owned(),
+                };
+                self.error(
+                    &format!("{pointer}/{key}"),
+                    format!("`{key}` {what}"),
+                    format!("give `{key}` one name per value of `enum`, in the same order, or remove it"),
+                );
+                None
+            }
         }
     }
 
