@@ -11,6 +11,7 @@ const SERDE_JSON: &str = "1";
 
 pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, header: &str) -> String {
     let description = toml_string(&format!("Typed async client for the {} API, generated from its OpenAPI spec.", api.title));
+    let (features, transcript) = super::transcript::manifest_lines(api, runtime_path);
     let runtime_path = toml_string(runtime_path);
     format!(
         "# {header}\n\
@@ -25,12 +26,13 @@ pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, header: &str)
          [dependencies]\n\
          client-runtime = {{ path = {runtime_path} }}\n\
          serde = {{ version = \"{SERDE}\", features = [\"derive\"] }}\n\
-         serde_json = \"{SERDE_JSON}\"\n"
+         serde_json = \"{SERDE_JSON}\"\n\
+         {transcript}{features}"
     )
 }
 
 /// A TOML basic string: quotes, backslashes and control characters escaped.
-fn toml_string(s: &str) -> String {
+pub(super) fn toml_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -112,6 +114,7 @@ pub fn readme(api: &Api, crate_name: &str, spec_file: &str, header: &str) -> Str
         let _ = writeln!(out, "    }}\n}}\n```\n");
     }
 
+    out.push_str(&super::transcript::readme_section(api));
     let _ = writeln!(out, "### Configuration\n");
     let _ = writeln!(out, "```rust,no_run");
     let _ = writeln!(out, "use std::time::Duration;\n");
