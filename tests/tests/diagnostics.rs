@@ -400,7 +400,9 @@ fn x_transcript_with_valid_pointers_generates_the_feature() {
 #[test]
 fn x_transcript_mistakes_are_each_located_in_the_extension() {
     let at = "/paths/~1conversations~1{id}~1messages/get/x-transcript";
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+    // (edits of the spec, the pointer under `x-transcript`, part of the message)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case] = &[
         (&[("role: /direction", "role: /direction\n        role-map: {incoming: user}")], "/role-map/incoming", "not a value"),
         (&[("id: /id", "id: /direction")], "/id", "not a string"),
         (&[("id: /id", "id: /id\n        created-at: /id")], "/created-at", "date-time"),
