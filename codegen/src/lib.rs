@@ -96,7 +96,10 @@ fn generate_files(input: &Input<'_>) -> Result<GeneratedCrate, Diagnostics> {
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), format::text_file(&emit::cargo_toml(&api, input.crate_name, input.runtime_path, input.package, &header)));
     files.insert("README.md".to_owned(), format::text_file(&emit::readme(&api, input.crate_name, input.file_name, &header)));
-    files.insert("src/lib.rs".to_owned(), format::rust_file(input.file_name, &header, emit::lib_rs())?);
+    files.insert("src/lib.rs".to_owned(), format::rust_file(input.file_name, &header, emit::lib_rs(&api))?);
+    if let Some(items) = emit::transcript_items(&api) {
+        files.insert("src/transcript.rs".to_owned(), format::rust_file(input.file_name, &header, items)?);
+    }
     let types = format::rust_file_pieces(input.file_name, &header, emit::types_inner_attrs(), emit::types_items(&api.types))?;
     files.insert("src/types.rs".to_owned(), types);
     let client = format::rust_file_pieces(input.file_name, &header, proc_macro2::TokenStream::new(), emit::client_items(&api))?;

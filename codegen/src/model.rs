@@ -4,6 +4,9 @@
 //! refers back to the spec: every `$ref` is resolved, every name is final and
 //! a valid Rust identifier, every type is known.
 
+mod transcript;
+pub use transcript::*;
+
 /// One API: the client's configuration, its types and its operations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -23,6 +26,8 @@ pub struct Api {
     /// The enums of documented error bodies; operations documenting the same
     /// statuses with the same bodies share one.
     pub error_enums: Vec<ErrorEnum>,
+    /// The `conversation-transcript` implementation the spec's `x-transcript` declares.
+    pub transcript: Option<Transcript>,
 }
 
 /// An enum of error bodies by status, and the operations that return it.

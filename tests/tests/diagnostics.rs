@@ -372,6 +372,65 @@ fn x_pagination_that_is_not_a_mapping_is_reported() {
     );
 }
 
+#[test]
+fn x_transcript_pointing_at_a_missing_field_names_the_extension_and_the_field() {
+    let d = the_problem("transcript_missing_field.yaml");
+    assert_diagnostic(
+        &d,
+        &shown("transcript_missing_field.yaml"),
+        "/paths/~1conversations~1{id}~1messages/get/x-transcript/text",
+        None,
+        &["`/content`", "`Message` has no property `content`", "body"],
+        &["JSON pointer"],
+    );
+}
+
+/// A spec with one `x-transcript`, changed by `edit`: its problems.
+fn transcript_problems(edit: &[(&str, &str)]) -> Vec<Diagnostic> {
+    let mut text = fs::read_to_string(bad_specs_dir().join("transcript_missing_field.yaml")).expect("the spec");
+    text = text.replace("        text: /content\n", "        text: /body\n");
+    for (from, to) in edit {
+        assert!(text.contains(from), "{from:?} is in the spec");
+        text = text.replace(from, to);
+    }
+    match generate_text("transcript.yaml", &text) {
+        Ok(_) => Vec::new(),
+        Err(d) => d.0,
+    }
+}
+
+#[test]
+fn x_transcript_with_valid_pointers_generates_the_feature() {
+    assert!(transcript_problems(&[]).is_empty());
+    let text = fs::read_to_string(bad_specs_dir().join("transcript_missing_field.yaml")).unwrap().replace("text: /content", "text: /body");
+    let krate = generate_text("transcript.yaml", &text).expect("generates");
+    assert!(krate.files["Cargo.toml"].contains("transcript = [\"dep:conversation-transcript\"]"));
+    assert!(krate.files["src/lib.rs"].contains("#[cfg(feature = \"transcript\")]"));
+    assert!(krate.files.contains_key("src/transcript.rs"));
+}
+
+#[test]
+fn x_transcript_mistakes_are_each_located_in_the_extension() {
+    let at = "/paths/~1conversations~1{id}~1messages/get/x-transcript";
+    // (edits of the spec, the pointer under `x-transcript`, part of the message)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case] = &[
+        (&[("role: /direction", "role: /direction\n        role-map: {incoming: user}")], "/role-map/incoming", "not a value"),
+        (&[("id: /id", "id: /direction")], "/id", "not a string"),
+        (&[("id: /id", "id: /id\n        created-at: /id")], "/created-at", "date-time"),
+        (&[("id: /id", "id: /id\n        order: sideways")], "/order", "newest-first"),
+        (&[("id: /id", "id: /id\n        colour: blue")], "/colour", "not a key"),
+        (&[("        role: /direction\n", "")], "/role", "needs `role`"),
+        (&[("id: /id", "id: id")], "/id", "not a JSON pointer"),
+        (&[("id: /id", "id: /id/deeper")], "/id", "not an object"),
+    ];
+    for (edit, pointer, message) in cases {
+        let d = transcript_problems(edit);
+        assert_eq!(d.len(), 1, "{edit:?}: {}", Diagnostics(d.clone()));
+        assert_diagnostic(&d[0], "transcript.yaml", &format!("{at}{pointer}"), None, &[message], &[]);
+    }
+}
+
 // ---- several problems, one run -------------------------------------------------
 
 #[test]

@@ -17,11 +17,12 @@ use serde_json::{json, Value};
 use wiremock::matchers::{bearer_token, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const EXAMPLES: [&str; 4] = [
+const EXAMPLES: [&str; 5] = [
     "nairi_list_messages",
     "moveworks_list_messages",
     "krosai_list_messages",
     "agentmessage_list_messages",
+    "transcript",
 ];
 
 /// The path of a built example binary.
@@ -86,12 +87,19 @@ fn build_examples() -> HashMap<String, PathBuf> {
 
 /// Runs an example with exactly `vars` as its environment.
 async fn run(name: &'static str, vars: &[(&str, &str)]) -> Output {
+    run_with_args(name, &[], vars).await
+}
+
+/// Runs an example with `args` and exactly `vars` as its environment.
+async fn run_with_args(name: &'static str, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let vars: Vec<(String, String)> = vars
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     tokio::task::spawn_blocking(move || {
         Command::new(example(name))
+            .args(args)
             .env_clear()
             .envs(vars)
             .output()
@@ -426,4 +434,85 @@ async fn examples_report_a_401_in_one_line() {
         }
         server.verify().await;
     }
+}
+
+// ---------------------------------------------------------------------------
+// `transcript`: any vendor through `Conversations`, one format
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn transcript_prints_moveworks_pages_oldest_first_with_citations() {
+    let server = MockServer::start().await;
+    let message = |id: &str, actor: &str, content: Value, citations: Value, created: &str| {
+        json!({"message_id": id, "conversation_id": "conv_123", "response_id": "r", "actor": actor,
+               "content": content, "citations": citations, "created_at": created})
+    };
+    let first = json!({"messages": [
+        message("m2", "ASSISTANT", json!({"commonmark_text": {"text": "Use **VPN**."}}),
+                json!([{"location": {"offset": 4}, "url": "https://kb/vpn", "display": {"title": {"plain_text": {"text": "VPN guide"}}}}]),
+                "2026-05-01T10:00:02Z")],
+        "metadata": {"next_cursor": "p2"}});
+    let second = json!({"messages": [
+        message("m1", "USER", json!({"plain_text": {"text": "How do I connect?"}}), json!([]), "2026-05-01T10:00:01Z")],
+        "metadata": {"next_cursor": null}});
+    Mock::given(method("GET")).and(path("/conversations/conv_123/messages")).and(query_param("cursor", "p2"))
+        .and(header("Assistant-Name", "acme")).and(bearer_token("tok"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(second)).with_priority(1).mount(&server).await;
+    Mock::given(method("GET")).and(path("/conversations/conv_123/messages")).and(query_param_is_missing("cursor"))
+        .and(header("Assistant-Name", "acme")).and(bearer_token("tok"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first)).mount(&server).await;
+    let vars = [("TOKEN", "tok"), ("ASSISTANT_NAME", "acme"), ("BASE_URL", &server.uri())];
+    let output = run_with_args("transcript", &["--vendor", "moveworks", "conv_123"], &vars).await;
+    assert_success(&output);
+    assert_eq!(
+        stdout_json_lines(&output),
+        [
+            json!({"id": "m1", "role": "user", "created_at": "2026-05-01T10:00:01+00:00", "text": "How do I connect?", "citations": []}),
+            json!({"id": "m2", "role": "assistant", "created_at": "2026-05-01T10:00:02+00:00", "text": "Use **VPN**.",
+                   "citations": [{"offset": 4, "url": "https://kb/vpn", "title": "VPN guide", "text": null}]}),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn transcript_prints_every_vendor_in_the_same_format() {
+    let cases: [(&str, &str, Value); 3] = [
+        ("nairi", "/api/public/v1/conversations/c1/messages",
+         json!({"messages": [{"id": "n1", "job_id": "c1", "content": "hi", "role": "user", "status": "completed",
+                              "created_at": "2026-04-12T18:45:12.000Z", "updated_at": "2026-04-12T18:45:12.000Z"}]})),
+        ("krosai", "/v1/conversations/c1/messages",
+         json!([{"id": "k1", "conversation_id": "c1", "role": "user", "content": "hi", "created_at": "2026-04-12T18:45:12Z"}])),
+        ("agentmessage", "/v1/conversations/c1/messages",
+         json!({"success": true, "data": [{"id": "a1", "direction": "inbound", "phone_number_id": "p", "from_number": "+1",
+                "to_number": "+2", "body": null, "media_urls": [], "channel": "sms", "segment_count": 1,
+                "created_at": "2026-04-12T18:45:12Z", "redacted_at": "2026-04-13T00:00:00Z"}],
+                "meta": {"total": 1, "limit": 50, "offset": 0, "next_cursor": null}})),
+    ];
+    for (vendor, route, body) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).and(path(route)).and(bearer_token("tok"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+        let uri = server.uri();
+        let vars = [("TOKEN", "tok"), ("BASE_URL", uri.as_str()), ("CONVERSATION_ID", "c1")];
+        let output = run_with_args("transcript", &["--vendor", vendor], &vars).await;
+        assert_success(&output);
+        let lines = stdout_json_lines(&output);
+        assert_eq!(lines.len(), 1, "{vendor}");
+        assert_eq!(lines[0]["role"], "user", "{vendor}");
+        assert_eq!(lines[0]["created_at"], "2026-04-12T18:45:12+00:00", "{vendor}");
+        // AgentMessage's retention-redacted body is a message without text, not an error.
+        let text = if vendor == "agentmessage" { Value::Null } else { json!("hi") };
+        assert_eq!(lines[0]["text"], text, "{vendor}");
+    }
+}
+
+#[tokio::test]
+async fn transcript_refuses_an_unknown_vendor_and_reports_api_errors_in_one_line() {
+    let output = run_with_args("transcript", &["--vendor", "acme", "c1"], &[("TOKEN", "tok")]).await;
+    assert!(assert_one_line_failure(&output).contains("unknown vendor \"acme\""));
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "no"}))).mount(&server).await;
+    let uri = server.uri();
+    let output = run_with_args("transcript", &["--vendor", "krosai", "c1"], &[("TOKEN", "tok"), ("BASE_URL", &uri)]).await;
+    assert!(assert_one_line_failure(&output).contains("401"));
 }

@@ -251,7 +251,7 @@ fn stages(file_name: &str, text: &str) -> ([f64; 6], [usize; 6]) {
     alloc::reset_peak();
     let emit_time = Cell::new(0.0);
     let started = Instant::now();
-    let lib = format::rust_file(file_name, "header", timed(&emit_time, emit::lib_rs)).expect("formats");
+    let lib = format::rust_file(file_name, "header", timed(&emit_time, || emit::lib_rs(&api))).expect("formats");
     let types = format::rust_file_pieces(
         file_name,
         "header",

@@ -11,6 +11,12 @@
 //! each page when asked for it, so the counting allocator sees the client's memory only. Prints a
 //! Markdown table and writes it to `target/bench/stream.md`.
 //! Target: the peak stays within 2x one page's footprint, and the live bytes do not grow.
+//!
+//! Then the same walk through `conversation_transcript::Conversations::messages` (the common
+//! message model) against the client's own `.items()`, over the same pages, interleaved
+//! [`ROUNDS`] times (ABBA order): the median of the per-round ratios of the client thread's CPU
+//! time (target <= 1.05; CPU time, because wall time on a loaded machine also counts the server
+//! process and the other jobs), and the trait stream's peak and growth (the same flat memory).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -30,6 +36,8 @@ const PER_PAGE: usize = 100;
 const CONVERSATION: &str = "conv_01JTBQH2FZ8K1RXC0WJ4Z9P3VM";
 const TOKEN: &str = "bench-token";
 const ASSISTANT: &str = "bench-assistant";
+/// Interleaved rounds of `.items()` against the trait.
+const ROUNDS: usize = 8;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -131,6 +139,69 @@ struct Report {
     handwritten_rate: f64,
     /// Time the server takes to build one page body (it builds each on request).
     server_page_micros: f64,
+    /// `.items()` against `Conversations::messages`.
+    via_trait: TraitReport,
+}
+
+/// The trait path against the client's own `.items()`, over the same pages.
+struct TraitReport {
+    /// Per round: the trait walk's CPU time / the `.items()` walk's CPU time (this thread's).
+    ratios: Vec<f64>,
+    items_rate: f64,
+    trait_rate: f64,
+    /// The trait stream's peak, and its growth beyond the page (as [`Report::growth`]).
+    peak: usize,
+    growth: isize,
+}
+
+impl TraitReport {
+    fn median(&self) -> f64 {
+        let mut r = self.ratios.clone();
+        r.sort_by(f64::total_cmp);
+        r[r.len() / 2]
+    }
+}
+
+/// Walks `items()` and `via_trait()` [`ROUNDS`] times each, alternating; `held` gives what page
+/// `p`'s decoded messages hold (to take out of the trait walk's live samples).
+async fn compare<S, T, U, V>(
+    items: impl Fn() -> S,
+    via_trait: impl Fn() -> U,
+    touch_item: impl Fn(&T) -> usize + Copy,
+    touch_message: impl Fn(&V) -> usize + Copy,
+    pages: usize,
+    held: impl Fn(usize) -> usize,
+) -> TraitReport
+where
+    S: futures_util::Stream<Item = Result<T, String>>,
+    U: futures_util::Stream<Item = Result<V, String>>,
+{
+    let (mut ratios, mut items_rates, mut trait_rates) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut peak, mut growth) = (0, 0);
+    for round in 0..ROUNDS {
+        // ABBA: every other round the trait goes first, so neither profits from going second.
+        let trait_first = round % 2 == 1;
+        let mut trait_walk = None;
+        if trait_first {
+            trait_walk = Some(timed_cpu(walk(via_trait(), pages, touch_message)).await);
+        }
+        let ((n_items, _, _, items_rate), items_cpu) = timed_cpu(walk(items(), pages, touch_item)).await;
+        if !trait_first {
+            trait_walk = Some(timed_cpu(walk(via_trait(), pages, touch_message)).await);
+        }
+        let ((n_trait, trait_peak, samples, trait_rate), trait_cpu) = trait_walk.expect("walked");
+        assert_eq!((n_items, n_trait), (pages * PER_PAGE, pages * PER_PAGE), "both walks see every message");
+        ratios.push(trait_cpu / items_cpu);
+        items_rates.push(items_rate);
+        trait_rates.push(trait_rate);
+        if round == 0 {
+            peak = trait_peak;
+            let beyond: Vec<isize> = samples.iter().map(|&(p, live)| live - held(p) as isize).collect();
+            growth = beyond.last().copied().unwrap_or(0) - beyond.first().copied().unwrap_or(0);
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    TraitReport { ratios, items_rate: mean(&items_rates), trait_rate: mean(&trait_rates), peak, growth }
 }
 
 impl Report {
@@ -203,6 +274,22 @@ where
     (count, stream_peak, samples, count as f64 / elapsed)
 }
 
+/// The output of `f` and the CPU seconds this thread spent on it (the runtime is single-threaded,
+/// so that is all of the client's work).
+async fn timed_cpu<T>(f: impl std::future::Future<Output = T>) -> (T, f64) {
+    let before = thread_cpu();
+    let out = f.await;
+    (out, thread_cpu() - before)
+}
+
+fn thread_cpu() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec; CLOCK_THREAD_CPUTIME_ID is always available on Linux.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime");
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+}
+
 /// Bytes `f` leaves live (what a decoded value holds), measured on this thread's allocations.
 fn retained<T>(f: impl FnOnce() -> T) -> usize {
     let before = current();
@@ -259,6 +346,19 @@ async fn measure_moveworks(base_url: &str, pages: usize) -> Report {
         })
         .collect();
 
+    let via_trait = compare(
+        || client.list_conversation_messages(CONVERSATION).items().map(|r| r.map_err(|e| e.to_string())),
+        || conversation_transcript::Conversations::messages(&client, CONVERSATION).map(|r| r.map_err(|e| e.to_string())),
+        |m| m.message_id.len() + m.citations.len(),
+        |m| m.id.len() + m.citations.len(),
+        pages,
+        |page| {
+            let body = moveworks_page(page, PER_PAGE, Some(&cursor_of(page + 1)));
+            retained(|| serde_json::from_slice::<Page>(&body).expect("a page").messages)
+        },
+    )
+    .await;
+
     let hand = handwritten::moveworks::Client::new(base_url, TOKEN, ASSISTANT);
     let start = Instant::now();
     let (mut cursor, mut n) = (None::<String>, 0usize);
@@ -286,6 +386,7 @@ async fn measure_moveworks(base_url: &str, pages: usize) -> Report {
         stream_rate,
         handwritten_rate,
         server_page_micros: server_page_micros(|p| moveworks_page(p, PER_PAGE, Some(&cursor_of(p + 1)))),
+        via_trait,
     }
 }
 
@@ -312,6 +413,19 @@ async fn measure_agentmessage(base_url: &str, pages: usize) -> Report {
             (page, live, retained(|| serde_json::from_slice::<Page>(&body).expect("a page").data))
         })
         .collect();
+
+    let via_trait = compare(
+        || client.list_conversation_messages(CONVERSATION).items().map(|r| r.map_err(|e| e.to_string())),
+        || conversation_transcript::Conversations::messages(&client, CONVERSATION).map(|r| r.map_err(|e| e.to_string())),
+        |m| m.id.len() + m.media_urls.len(),
+        |m| m.id.len() + m.text.as_ref().map_or(0, String::len),
+        pages,
+        |page| {
+            let body = agentmessage_page(page, PER_PAGE, Some(&cursor_of(page + 1)));
+            retained(|| serde_json::from_slice::<Page>(&body).expect("a page").data)
+        },
+    )
+    .await;
 
     let hand = handwritten::agentmessage::Client::new(base_url, TOKEN);
     let start = Instant::now();
@@ -340,6 +454,7 @@ async fn measure_agentmessage(base_url: &str, pages: usize) -> Report {
         stream_rate,
         handwritten_rate,
         server_page_micros: server_page_micros(|p| agentmessage_page(p, PER_PAGE, Some(&cursor_of(p + 1)))),
+        via_trait,
     }
 }
 
@@ -374,6 +489,29 @@ fn render(reports: &[Report], pages: usize) -> String {
             r.server_page_micros,
             if r.peak_met() { "met" } else { "missed" },
             if r.flat() { "met" } else { "missed" },
+        ));
+    }
+    out.push_str(&format!(
+        "\n### The trait path: `Conversations::messages` against `.items()`, the same {} messages, {ROUNDS} interleaved rounds\n\n",
+        pages * PER_PAGE
+    ));
+    out.push_str("Each round walks `.items()` then `Conversations::messages` (the common model: fields moved out of the vendor message, the rest kept as `raw`); the ratio is the trait walk's CPU time over the `.items()` walk's (the client's thread; rounds in ABBA order). Target: median <= 1.05x, at the same flat memory.\n\n");
+    out.push_str("| vendor | CPU ratio per round | median ratio | `.items()` msg/s (wall) | trait msg/s (wall) | `.items()` peak | trait peak | trait growth beyond the page | <= 1.05x |\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+    for r in reports {
+        let t = &r.via_trait;
+        let per_round: Vec<String> = t.ratios.iter().map(|x| format!("{x:.3}")).collect();
+        out.push_str(&format!(
+            "| {} | {} | {:.3}x | {:.0} | {:.0} | {} | {} | {} B | {} |\n",
+            r.vendor,
+            per_round.join(", "),
+            t.median(),
+            t.items_rate,
+            t.trait_rate,
+            kib(r.stream_peak),
+            kib(t.peak),
+            t.growth,
+            if t.median() <= 1.05 { "met" } else { "missed" },
         ));
     }
     out.push_str("\nLive bytes beyond the stream's baseline at the first item of a page (the whole decoded page is held then), ");

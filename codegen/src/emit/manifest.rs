@@ -36,6 +36,7 @@ pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, package: Pack
     }
     let description = toml_string(&description);
     let version = crate_version(&api.version);
+    let (transcript_feature, transcript) = super::transcript::manifest_lines(api, runtime_path);
     let runtime_path = toml_string(runtime_path);
     format!(
         "# {header}\n\
@@ -57,11 +58,13 @@ pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, package: Pack
          default = [\"tracing\"]\n\
          # A `tracing` span per call and events for retries and pages (see the README).\n\
          tracing = [\"client-runtime/tracing\"]\n\
+         {transcript_feature}\
          \n\
          [dependencies]\n\
          client-runtime = {{ version = \"{RUNTIME}\", path = {runtime_path}, default-features = false }}\n\
          serde = {{ version = \"{SERDE}\", features = [\"derive\"] }}\n\
-         serde_json = \"{SERDE_JSON}\"\n"
+         serde_json = \"{SERDE_JSON}\"\n\
+         {transcript}"
     )
 }
 
@@ -130,7 +133,7 @@ fn number(digits: &str) -> String {
 }
 
 /// A TOML basic string: quotes, backslashes and control characters escaped.
-fn toml_string(s: &str) -> String {
+pub(super) fn toml_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -212,6 +215,7 @@ pub fn readme(api: &Api, crate_name: &str, spec_file: &str, header: &str) -> Str
         let _ = writeln!(out, "    }}\n}}\n```\n");
     }
 
+    out.push_str(&super::transcript::readme_section(api));
     let _ = writeln!(out, "### Configuration\n");
     let _ = writeln!(out, "```rust,no_run");
     let _ = writeln!(out, "use std::time::Duration;\n");

@@ -6,6 +6,7 @@
 
 mod client;
 mod manifest;
+mod transcript;
 mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -15,16 +16,19 @@ use crate::model::{Api, Ty};
 
 pub use client::{client_items, client_module};
 pub use manifest::{cargo_toml, crate_version, readme, PackageMeta};
+pub use transcript::transcript_items;
 pub use types::{types_inner_attrs, types_items, types_module};
 
 /// The crate root: docs from the README, the modules, the re-exports.
-pub fn lib_rs() -> TokenStream {
+pub fn lib_rs(api: &Api) -> TokenStream {
     let items = root_items();
+    let transcript = transcript::lib_item(api);
     quote! {
         #![doc = include_str!("../README.md")]
 
         pub mod types;
         mod client;
+        #transcript
 
         #items
     }

@@ -47,6 +47,7 @@ mod operations;
 mod pagination;
 mod schemas;
 mod security;
+mod transcript;
 
 use cycles::{box_large_variants, mark_boxes};
 use errors::error_enums;
@@ -59,6 +60,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     let (mut operations, mut root_names) = r.operations(auth_header.as_deref());
     let client_headers = r.hoist_client_headers(&mut operations);
     r.resolve_pagination(&mut operations);
+    let transcript = r.resolve_transcript(&operations);
     r.check_alias_cycles();
     r.diags.clone().into_result()?;
     let mut types = r.types;
@@ -79,6 +81,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
         types,
         operations,
         error_enums,
+        transcript,
     })
 }
 

@@ -3,6 +3,9 @@
 #![doc = include_str!("../README.md")]
 pub mod types;
 mod client;
+/// `conversation_transcript::Conversations` for [`Client`], from the spec's `x-transcript`.
+#[cfg(feature = "transcript")]
+mod transcript;
 pub use client::*;
 pub use ::client_runtime::{
     ApiError, BuildError, DecodeError, InvalidRequest, NoErrorBody, PaginationError,
