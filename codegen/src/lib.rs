@@ -92,7 +92,7 @@ fn generate_files(input: &Input<'_>) -> Result<GeneratedCrate, Diagnostics> {
     files.insert("Cargo.toml".to_owned(), format::text_file(&emit::cargo_toml(&api, input.crate_name, input.runtime_path, &header)));
     files.insert("README.md".to_owned(), format::text_file(&emit::readme(&api, input.crate_name, input.file_name, &header)));
     files.insert("src/lib.rs".to_owned(), format::rust_file(input.file_name, &header, emit::lib_rs())?);
-    let types = format::rust_file_pieces(input.file_name, &header, emit::types_inner_attrs(), emit::types_items(&api.types))?;
+    let types = format::rust_file_pieces(input.file_name, &header, emit::types_inner_attrs(), emit::types_items(&api.types, &api.request_only))?;
     files.insert("src/types.rs".to_owned(), types);
     let client = format::rust_file_pieces(input.file_name, &header, proc_macro2::TokenStream::new(), emit::client_items(&api))?;
     files.insert("src/client.rs".to_owned(), client);

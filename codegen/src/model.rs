@@ -21,6 +21,9 @@ pub struct Api {
     /// The enums of documented error bodies; operations documenting the same
     /// statuses with the same bodies share one.
     pub error_enums: Vec<ErrorEnum>,
+    /// Types that requests reach and no response does: emitted without
+    /// `Deserialize` (see `resolve::reachability`).
+    pub request_only: std::collections::BTreeSet<String>,
 }
 
 /// An enum of error bodies by status, and the operations that return it.
