@@ -2,5 +2,4 @@
 
 pub mod alloc;
 pub mod synth;
-pub mod handwritten;
-pub mod server;
+pub use client_bench::{handwritten, server};

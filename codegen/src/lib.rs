@@ -100,7 +100,7 @@ fn generate_files(input: &Input<'_>) -> Result<GeneratedCrate, Diagnostics> {
     if let Some(items) = emit::transcript_items(&api) {
         files.insert("src/transcript.rs".to_owned(), format::rust_file(input.file_name, &header, items)?);
     }
-    let types = format::rust_file_pieces(input.file_name, &header, emit::types_inner_attrs(), emit::types_items(&api.types))?;
+    let types = format::rust_file_pieces(input.file_name, &header, emit::types_inner_attrs(), emit::types_items(&api.types, &api.request_only))?;
     files.insert("src/types.rs".to_owned(), types);
     let client = format::rust_file_pieces(input.file_name, &header, proc_macro2::TokenStream::new(), emit::client_items(&api))?;
     files.insert("src/client.rs".to_owned(), client);

@@ -28,6 +28,9 @@ pub struct Api {
     pub error_enums: Vec<ErrorEnum>,
     /// The `conversation-transcript` implementation the spec's `x-transcript` declares.
     pub transcript: Option<Transcript>,
+    /// Types that requests reach and no response does: emitted without
+    /// `Deserialize` (see `resolve::reachability`).
+    pub request_only: std::collections::BTreeSet<String>,
 }
 
 /// An enum of error bodies by status, and the operations that return it.

@@ -58,16 +58,6 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for GetOrderIncludeItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::client_runtime::encode::deserialize_str_enum(
-                deserializer,
-                |value| Self::from(value),
-            )
-        }
-    }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetOrderResponse {
         pub id: ::std::string::String,
@@ -203,16 +193,6 @@ pub mod types {
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GetOrderSort {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::client_runtime::encode::deserialize_str_enum(
-                deserializer,
-                |value| Self::from(value),
-            )
         }
     }
 }

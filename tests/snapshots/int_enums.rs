@@ -125,13 +125,6 @@ pub mod types {
             serializer.serialize_i64(self.value())
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for ListTasksBitRate {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-        }
-    }
     /// Named with openapi-generator's `x-enum-varnames`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Priority {

@@ -13,7 +13,7 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct NewTask {
         pub title: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -13,72 +13,18 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct CreatePetBody {
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub species: ::std::option::Option<CreatePetBodySpecies>,
+        pub species: ::std::option::Option<PetSpecies>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
         pub owner_id: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum CreatePetBodySpecies {
-        /// `cat`
-        Cat,
-        /// `dog`
-        Dog,
-        /// A value this client does not know yet, kept as sent.
-        Unknown(::std::string::String),
-    }
-    impl CreatePetBodySpecies {
-        /// The value as it goes on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cat => "cat",
-                Self::Dog => "dog",
-                Self::Unknown(value) => value,
-            }
-        }
-        /// Whether this is a value this client does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::convert::From<&str> for CreatePetBodySpecies {
-        fn from(value: &str) -> Self {
-            match value {
-                "cat" => Self::Cat,
-                "dog" => Self::Dog,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::fmt::Display for CreatePetBodySpecies {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for CreatePetBodySpecies {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreatePetBodySpecies {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::client_runtime::encode::deserialize_str_enum(
-                deserializer,
-                |value| Self::from(value),
-            )
-        }
-    }
+    pub type CreatePetBodySpecies = PetSpecies;
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Named {
         pub name: ::std::string::String,
@@ -92,65 +38,11 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub species: ::std::option::Option<NewPetSpecies>,
+        pub species: ::std::option::Option<PetSpecies>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
     }
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum NewPetSpecies {
-        /// `cat`
-        Cat,
-        /// `dog`
-        Dog,
-        /// A value this client does not know yet, kept as sent.
-        Unknown(::std::string::String),
-    }
-    impl NewPetSpecies {
-        /// The value as it goes on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Cat => "cat",
-                Self::Dog => "dog",
-                Self::Unknown(value) => value,
-            }
-        }
-        /// Whether this is a value this client does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::convert::From<&str> for NewPetSpecies {
-        fn from(value: &str) -> Self {
-            match value {
-                "cat" => Self::Cat,
-                "dog" => Self::Dog,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::fmt::Display for NewPetSpecies {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for NewPetSpecies {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for NewPetSpecies {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            ::client_runtime::encode::deserialize_str_enum(
-                deserializer,
-                |value| Self::from(value),
-            )
-        }
-    }
+    pub type NewPetSpecies = PetSpecies;
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Owner {
         pub name: ::std::string::String,

@@ -33,65 +33,11 @@ pub mod types {
     pub struct Drawing {
         pub shapes: ::std::vec::Vec<Shape>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub layers: ::std::option::Option<::std::vec::Vec<DrawingLayersItem>>,
+        pub layers: ::std::option::Option<::std::vec::Vec<Vehicle>>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub elements: ::std::option::Option<::std::vec::Vec<Element>>,
     }
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum DrawingLayersItem {
-        Car(Car),
-        Bike(Bike),
-        /// A variant this client does not know yet, kept as sent.
-        Unknown(::serde_json::Value),
-    }
-    impl ::serde::Serialize for DrawingLayersItem {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            match self {
-                Self::Car(value) => ::serde::Serialize::serialize(value, serializer),
-                Self::Bike(value) => ::serde::Serialize::serialize(value, serializer),
-                Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            }
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DrawingLayersItem {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let decoded = match value
-                .get("vehicle_type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                ::std::option::Option::Some("Car") => {
-                    ::serde_json::from_value(value).map(Self::Car)
-                }
-                ::std::option::Option::Some("Bike") => {
-                    ::serde_json::from_value(value).map(Self::Bike)
-                }
-                _ => return Ok(Self::Unknown(value)),
-            };
-            decoded.map_err(::serde::de::Error::custom)
-        }
-    }
-    impl DrawingLayersItem {
-        /// Whether this is a variant this client does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-        /// The `vehicle_type` every known variant holds; `None` for a variant this client does not know.
-        pub fn vehicle_type(&self) -> ::std::option::Option<&str> {
-            match self {
-                Self::Car(value) => ::std::option::Option::Some(&value.vehicle_type),
-                Self::Bike(value) => ::std::option::Option::Some(&value.vehicle_type),
-                Self::Unknown(_) => ::std::option::Option::None,
-            }
-        }
-    }
+    pub type DrawingLayersItem = Vehicle;
     /// A shape or a vehicle; each is a discriminated oneOf itself.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]

@@ -13,67 +13,7 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    pub enum GetMeasurementLevel {
-        /// `1`
-        V1,
-        /// `2`
-        V2,
-        /// `3`
-        V3,
-        /// A value this client does not know yet, kept as sent.
-        Unknown(i64),
-    }
-    impl GetMeasurementLevel {
-        /// The value as it goes on the wire.
-        pub fn value(&self) -> i64 {
-            match self {
-                Self::V1 => 1,
-                Self::V2 => 2,
-                Self::V3 => 3,
-                Self::Unknown(value) => *value,
-            }
-        }
-        /// Whether this is a value this client does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::convert::From<i64> for GetMeasurementLevel {
-        fn from(value: i64) -> Self {
-            match value {
-                1 => Self::V1,
-                2 => Self::V2,
-                3 => Self::V3,
-                other => Self::Unknown(other),
-            }
-        }
-    }
-    impl ::std::convert::From<GetMeasurementLevel> for i64 {
-        fn from(value: GetMeasurementLevel) -> Self {
-            value.value()
-        }
-    }
-    impl ::std::fmt::Display for GetMeasurementLevel {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            ::std::fmt::Display::fmt(&self.value(), f)
-        }
-    }
-    impl ::serde::Serialize for GetMeasurementLevel {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_i64(self.value())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GetMeasurementLevel {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-        }
-    }
+    pub type GetMeasurementLevel = Priority;
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Measurement {
         pub id: ::std::string::String,

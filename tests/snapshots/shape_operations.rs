@@ -13,7 +13,7 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct LogInBody {
         pub username: ::std::string::String,
         pub password: ::std::string::String,
@@ -26,7 +26,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct UploadImageBody {
         pub file: ::client_runtime::FilePart,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -297,6 +297,17 @@ mod client {
                 options: ::std::default::Default::default(),
             }
         }
+        /// `GET /expressions/{id}`
+        pub fn get_expression(
+            &self,
+            id: impl ::std::convert::Into<::std::string::String>,
+        ) -> GetExpressionRequest<'_> {
+            GetExpressionRequest {
+                client: self,
+                id: id.into(),
+                options: ::std::default::Default::default(),
+            }
+        }
         /// `POST /evaluate`
         pub fn evaluate(
             &self,
@@ -370,6 +381,75 @@ mod client {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<
                 ::client_runtime::Response<super::types::Node>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
+        }
+    }
+    /// A [`Client::get_expression`] request: set optional parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct GetExpressionRequest<'a> {
+        client: &'a Client,
+        id: ::std::string::String,
+        options: ::client_runtime::RequestOptions,
+    }
+    impl<'a> GetExpressionRequest<'a> {
+        /// Replaces the client's timeout for this request.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = ::std::option::Option::Some(timeout);
+            self
+        }
+        /// Replaces the client's retry count for this request (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.max_retries = ::std::option::Option::Some(retries);
+            self
+        }
+        fn request(
+            &self,
+        ) -> ::std::result::Result<
+            ::client_runtime::Request,
+            ::client_runtime::InvalidRequest,
+        > {
+            let mut path = ::std::string::String::new();
+            path.push_str("/expressions/");
+            path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
+            let mut request = ::client_runtime::Request::new(
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "get-expression",
+                        path: "/expressions/{id}",
+                    },
+                );
+            request.options = self.options.clone();
+            ::std::result::Result::Ok(request)
+        }
+        /// Sends the request and returns the decoded body.
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::Expr,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
+        }
+        /// Sends the request and returns the body with the status and headers.
+        pub fn send_with_response(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::Expr>,
                 super::Error<::client_runtime::NoErrorBody>,
             >,
         > + 'a {

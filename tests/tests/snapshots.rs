@@ -373,8 +373,12 @@ fixtures! {
         // Open, like string enums: every value decodes, and goes back as it came.
         for name in ["Priority", "Level", "TaskSignal", "TaskRetries", "ListTasksBitRate"] {
             assert_has(item(s, &format!("impl ::serde::Serialize for {name} {{")), "serializer.serialize_i64(self.value())");
+        }
+        for name in ["Priority", "Level", "TaskSignal", "TaskRetries"] {
             assert_has(item(s, &format!("impl<'de> ::serde::Deserialize<'de> for {name} {{")), "<i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)");
         }
+        // Only a query parameter reaches this one: the client never decodes it.
+        assert_lacks(s, "impl<'de> ::serde::Deserialize<'de> for ListTasksBitRate {");
         // `null` in a nullable enum is the `Option`, not a variant.
         assert_has(
             item(s, "pub struct Task {"),
@@ -551,6 +555,10 @@ fixtures! {
         assert_has(s, "pub fn create_task(&self, project_id: i64, body: impl ::std::convert::Into<super::types::NewTask>) -> CreateTaskRequest<'_>");
         assert_has(create, "{ let value = &self.body; request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?); }");
         assert_has(item(s, "impl<'a> GetTaskRequest<'a> {"), "::client_runtime::Method::GET");
+        // `NewTask` is only sent, never decoded: no `Deserialize`. `Task`, a response,
+        // derives both (a response re-encodes as it came).
+        assert_has(s, "#[derive(Debug, Clone, PartialEq, ::serde::Serialize)] pub struct NewTask {");
+        assert_has(s, "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)] pub struct Task {");
         // Required parameters are arguments, integers typed by format.
         assert_has(s, "pub fn get_task(&self, project_id: i64, task_number: i32, q: impl ::std::convert::Into<::std::string::String>) -> GetTaskRequest<'_>");
         assert_has(s, r#"path_segment("task_number", &::std::string::ToString::to_string(&self.task_number))?"#);
@@ -601,10 +609,12 @@ fixtures! {
         assert_in_order(item(s, "pub struct CreatePetBody {"), &[
             "pub name: ::std::string::String,",
             "pub nickname:",
-            "pub species: ::std::option::Option<CreatePetBodySpecies>,",
+            "pub species: ::std::option::Option<PetSpecies>,",
             "pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,",
             "pub owner_id: ::std::string::String,",
         ]);
+        // Its inline `species` enum has the same values as `Pet`'s: one type, the other name an alias.
+        assert_has(s, "pub type CreatePetBodySpecies = PetSpecies;");
         // The members stay types of their own.
         assert_has(item(s, "pub struct NewPet {"), "pub name: ::std::string::String,");
         assert_has(item(s, "pub struct Resource {"), "pub id: ::std::string::String,");
@@ -662,10 +672,11 @@ fixtures! {
         assert_in_order(vehicle, &[r#"::std::option::Option::Some("Car") => {"#, r#"::std::option::Option::Some("Bike") => {"#, "_ => return Ok(Self::Unknown(value)),"]);
         assert_has(item(s, "impl Vehicle {"), "pub fn vehicle_type(&self) -> ::std::option::Option<&str>");
         // Arrays of oneOf: by $ref, and inline (named from the property, same tagging).
+        // The inline one has `Vehicle`'s members and tag, so it is `Vehicle`, its own name an alias.
         let drawing = item(s, "pub struct Drawing {");
         assert_eq!(field(drawing, "shapes"), "pub shapes: ::std::vec::Vec<Shape>,");
-        assert_has(&field(drawing, "layers"), "pub layers: ::std::option::Option<::std::vec::Vec<DrawingLayersItem>>,");
-        assert_has(item(s, "impl<'de> ::serde::Deserialize<'de> for DrawingLayersItem {"), r#"match value.get("vehicle_type").and_then(::serde_json::Value::as_str) {"#);
+        assert_has(&field(drawing, "layers"), "pub layers: ::std::option::Option<::std::vec::Vec<Vehicle>>,");
+        assert_has(s, "pub type DrawingLayersItem = Vehicle;");
         assert_has(&field(item(s, "pub struct Garage {"), "vehicles"), "pub vehicles: ::std::option::Option<::std::vec::Vec<Vehicle>>,");
         // A oneOf of two discriminated oneOfs.
         assert_in_order(item(s, "pub enum Element {"), &["Shape(Shape),", "Vehicle(Vehicle),", "Unknown(::serde_json::Value),", "}"]);

@@ -256,7 +256,7 @@ fn stages(file_name: &str, text: &str) -> ([f64; 6], [usize; 6]) {
         file_name,
         "header",
         timed(&emit_time, emit::types_inner_attrs),
-        Timed { inner: emit::types_items(&api.types), spent: &emit_time },
+        Timed { inner: emit::types_items(&api.types, &api.request_only), spent: &emit_time },
     )
     .expect("formats");
     let client = format::rust_file_pieces(

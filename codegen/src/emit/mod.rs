@@ -38,7 +38,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 /// body that can be embedded anywhere (every path in it is relative or absolute).
 pub fn module(api: &Api) -> TokenStream {
     let items = root_items();
-    let types = types_module(&api.types);
+    let types = types_module(&api.types, &api.request_only);
     let client = client_module(api);
     quote! {
         #items

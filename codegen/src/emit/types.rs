@@ -1,6 +1,6 @@
 //! The `types` module: one Rust type per named type of the model.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -8,9 +8,9 @@ use quote::quote;
 use super::{doc_attrs, ident, ty_tokens, unraw};
 use crate::model::{AnyOf, EnumValue, Field, IntEnumValue, OneOf, Tagging, Ty, TypeDef, TypeKind};
 
-pub fn types_module(types: &[TypeDef]) -> TokenStream {
+pub fn types_module(types: &[TypeDef], request_only: &BTreeSet<String>) -> TokenStream {
     let inner = types_inner_attrs();
-    let items = types_items(types);
+    let items = types_items(types, request_only);
     quote! {
         #inner
         #(#items)*
@@ -24,20 +24,21 @@ pub fn types_inner_attrs() -> TokenStream {
 
 /// The `types` module's items, one type (with its impls) at a time, so a large
 /// spec is formatted piece by piece instead of as one syntax tree.
-pub fn types_items(types: &[TypeDef]) -> impl Iterator<Item = TokenStream> + '_ {
+/// The types in `request_only` get no `Deserialize` (see `Api::request_only`).
+pub fn types_items<'a>(types: &'a [TypeDef], request_only: &'a BTreeSet<String>) -> impl Iterator<Item = TokenStream> + 'a {
     let kinds: HashMap<&str, &TypeKind> = types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
-    types.iter().map(move |t| type_def(t, &kinds))
+    types.iter().map(move |t| type_def(t, &kinds, !request_only.contains(&t.name)))
 }
 
-fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
+fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>, decode: bool) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(fields) => struct_def(&doc, &name, fields),
-        TypeKind::StringEnum(values) => string_enum(&doc, &name, values),
-        TypeKind::IntEnum(values) => int_enum(&doc, &name, values),
-        TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of, kinds),
-        TypeKind::AnyOf(any_of) => any_of_def(&doc, &name, any_of, kinds),
+        TypeKind::Struct(fields) => struct_def(&doc, &name, fields, decode),
+        TypeKind::StringEnum(values) => string_enum(&doc, &name, values, decode),
+        TypeKind::IntEnum(values) => int_enum(&doc, &name, values, decode),
+        TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of, kinds, decode),
+        TypeKind::AnyOf(any_of) => any_of_def(&doc, &name, any_of, kinds, decode),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, false);
             quote! { #doc pub type #name = #ty; }
@@ -45,7 +46,7 @@ fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
     }
 }
 
-fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], decode: bool) -> TokenStream {
     let fields = fields.iter().map(|f| {
         let doc = doc_attrs(f.doc.as_deref());
         let field = ident(&f.ident);
@@ -80,14 +81,15 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) ->
         };
         quote! { #doc #rename #optional pub #field: #ty, }
     });
+    let deserialize = decode.then(|| quote!(, ::serde::Deserialize));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize #deserialize)]
         pub struct #name { #(#fields)* }
     }
 }
 
-fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue], decode: bool) -> TokenStream {
     let variants = values.iter().map(|v| {
         let variant = ident(&v.ident);
         let shown = super::sanitize_doc(&v.wire).replace('`', "'").replace('\n', " ");
@@ -103,6 +105,15 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue
         let variant = ident(&v.ident);
         let wire = Literal::string(&v.wire);
         quote! { #wire => Self::#variant, }
+    });
+    let deserialize = decode.then(|| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    ::client_runtime::encode::deserialize_str_enum(deserializer, |value| Self::from(value))
+                }
+            }
+        }
     });
     quote! {
         #doc
@@ -149,15 +160,11 @@ fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::client_runtime::encode::deserialize_str_enum(deserializer, |value| Self::from(value))
-            }
-        }
+        #deserialize
     }
 }
 
-fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[IntEnumValue]) -> TokenStream {
+fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[IntEnumValue], decode: bool) -> TokenStream {
     let variants = values.iter().map(|v| {
         let variant = ident(&v.ident);
         let doc = Literal::string(&format!(" `{}`", v.value));
@@ -172,6 +179,15 @@ fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[IntEnumValue
         let variant = ident(&v.ident);
         let value = Literal::i64_unsuffixed(v.value);
         quote! { #value => Self::#variant, }
+    });
+    let deserialize = decode.then(|| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                }
+            }
+        }
     });
     quote! {
         #doc
@@ -224,15 +240,11 @@ fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[IntEnumValue
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
+        #deserialize
     }
 }
 
-fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
+fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str, &TypeKind>, decode: bool) -> TokenStream {
     let unknown = ident(&one_of.unknown);
     let variants = one_of.variants.iter().map(|v| {
         let doc = doc_attrs(v.doc.as_deref());
@@ -252,11 +264,12 @@ fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, kind
     } else {
         quote!(#[derive(Debug, Clone, PartialEq)])
     };
-    let serde_impls = match &one_of.tagging {
+    let (serialize, deserialize) = match &one_of.tagging {
         Tagging::External => external_impls(name, one_of),
         Tagging::Internal { property } => internal_impls(name, one_of, property),
-        Tagging::Untagged => untagged_impl(name, one_of, kinds),
+        Tagging::Untagged => (TokenStream::new(), untagged_impl(name, one_of, kinds)),
     };
+    let deserialize = decode.then_some(deserialize);
     let accessors = accessors(name, one_of);
     quote! {
         #doc
@@ -266,14 +279,15 @@ fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, kind
             /// A variant this client does not know yet, kept as sent.
             #unknown(::serde_json::Value),
         }
-        #serde_impls
+        #serialize
+        #deserialize
         #accessors
     }
 }
 
 /// `{"key": value}` objects: serialise through the runtime, deserialise by key
-/// without buffering.
-fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
+/// without buffering. Returns the `Serialize` and the `Deserialize` impl.
+fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> (TokenStream, TokenStream) {
     let unknown = ident(&one_of.unknown);
     let keys = one_of.variants.iter().map(|v| Literal::string(&v.wire));
     let ser_arms = one_of.variants.iter().map(|v| {
@@ -288,7 +302,7 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
         quote! { Key::Known(#i) if found.is_none() => found = ::std::option::Option::Some(map.next_value().map(#wrap)?), }
     });
     let expecting = Literal::string(&format!("a `{name}` object"));
-    quote! {
+    let serialize = quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
@@ -297,7 +311,8 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
                 }
             }
         }
-
+    };
+    let deserialize = quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 use ::client_runtime::encode::{Key, KeySeed};
@@ -330,7 +345,8 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> TokenStream {
                 deserializer.deserialize_map(Visitor)
             }
         }
-    }
+    };
+    (serialize, deserialize)
 }
 
 /// Untagged: each member is tried in order, and the first that takes the value
@@ -393,7 +409,7 @@ fn member_attempt(ty: &Ty, kinds: &HashMap<&str, &TypeKind>, accept: TokenStream
 /// untagged members are, see [`member_attempt`]); encoding merges the members'
 /// objects (the first member's value of a key wins), or, when they are not
 /// objects, writes the first. A value no member takes is kept whole.
-fn any_of_def(doc: &TokenStream, name: &proc_macro2::Ident, any_of: &AnyOf, kinds: &HashMap<&str, &TypeKind>) -> TokenStream {
+fn any_of_def(doc: &TokenStream, name: &proc_macro2::Ident, any_of: &AnyOf, kinds: &HashMap<&str, &TypeKind>, decode: bool) -> TokenStream {
     let unknown = ident(&any_of.unknown);
     let fields = any_of.members.iter().map(|f| {
         let doc = doc_attrs(f.doc.as_deref());
@@ -414,6 +430,22 @@ fn any_of_def(doc: &TokenStream, name: &proc_macro2::Ident, any_of: &AnyOf, kind
         quote! {
             if let ::std::option::Option::Some(member) = &self.#field {
                 parts.push(::serde_json::to_value(member).map_err(::serde::ser::Error::custom)?);
+            }
+        }
+    });
+    let deserialize = decode.then(|| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    let mut out = Self::default();
+                    let mut matched = false;
+                    #(#attempts)*
+                    if !matched {
+                        out.#unknown = ::std::option::Option::Some(value);
+                    }
+                    ::std::result::Result::Ok(out)
+                }
             }
         }
     });
@@ -444,23 +476,13 @@ fn any_of_def(doc: &TokenStream, name: &proc_macro2::Ident, any_of: &AnyOf, kind
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let mut out = Self::default();
-                let mut matched = false;
-                #(#attempts)*
-                if !matched {
-                    out.#unknown = ::std::option::Option::Some(value);
-                }
-                ::std::result::Result::Ok(out)
-            }
-        }
+        #deserialize
     }
 }
 
 /// A discriminator property names the variant; the variants carry it themselves.
-fn internal_impls(name: &proc_macro2::Ident, one_of: &OneOf, property: &str) -> TokenStream {
+/// Returns the `Serialize` and the `Deserialize` impl.
+fn internal_impls(name: &proc_macro2::Ident, one_of: &OneOf, property: &str) -> (TokenStream, TokenStream) {
     let unknown = ident(&one_of.unknown);
     let property = Literal::string(property);
     let ser_arms = one_of.variants.iter().map(|v| {
@@ -473,7 +495,7 @@ fn internal_impls(name: &proc_macro2::Ident, one_of: &OneOf, property: &str) -> 
         let wrap = if v.boxed { quote!(|v| Self::#variant(::std::boxed::Box::new(v))) } else { quote!(Self::#variant) };
         quote! { ::std::option::Option::Some(#wire) => ::serde_json::from_value(value).map(#wrap), }
     });
-    quote! {
+    let serialize = quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
@@ -482,7 +504,8 @@ fn internal_impls(name: &proc_macro2::Ident, one_of: &OneOf, property: &str) -> 
                 }
             }
         }
-
+    };
+    let deserialize = quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -493,7 +516,8 @@ fn internal_impls(name: &proc_macro2::Ident, one_of: &OneOf, property: &str) -> 
                 decoded.map_err(::serde::de::Error::custom)
             }
         }
-    }
+    };
+    (serialize, deserialize)
 }
 
 /// `fn text(&self) -> Option<&str>` for each string field every variant holds.

@@ -39,17 +39,20 @@ const CURSOR_PARAMS: &[&str] = &["cursor", "page_token", "pageToken", "next_toke
 const NEXT_CURSOR_FIELDS: &[&str] = &["next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "nextToken"];
 
 mod cycles;
+mod dedup;
 mod errors;
 mod headers;
 mod multipart;
 mod one_of;
 mod operations;
 mod pagination;
+mod reachability;
 mod schemas;
 mod security;
 mod transcript;
 
 use cycles::{box_large_variants, mark_boxes};
+use dedup::dedup;
 use errors::error_enums;
 use one_of::fill_common_fields;
 
@@ -65,11 +68,13 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     r.diags.clone().into_result()?;
     let mut types = r.types;
     types.sort_by(|a, b| a.name.cmp(&b.name));
-    mark_boxes(&mut types);
     let mut operations: Vec<Operation> = operations.into_iter().map(|(op, _)| op).collect();
+    dedup(&mut types, &mut operations, &r.components.values().cloned().collect());
+    mark_boxes(&mut types);
     box_large_variants(&mut types, &mut operations);
     fill_common_fields(&mut types);
     let error_enums = error_enums(&mut operations, &mut root_names);
+    let request_only = reachability::request_only(&types, &operations);
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -82,6 +87,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
         operations,
         error_enums,
         transcript,
+        request_only,
     })
 }
 

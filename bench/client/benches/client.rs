@@ -1,8 +1,8 @@
-//! Client overhead against hand-written code: `cargo bench -p bench --bench client`.
+//! Client overhead against hand-written code: `cargo bench -p client-bench --bench client`.
 //!
 //! One loopback server (keep-alive, bodies precomputed in memory) serves a 100-message page per
 //! vendor. In the same run, each group measures the generated client and the hand-written
-//! baseline of `bench::handwritten` side by side:
+//! baseline of `client_bench::handwritten` side by side:
 //!
 //! - `<vendor>_send`: one whole call, request to decoded page
 //!   (`client.list_conversation_messages(id).limit(100).send()` against a plain reqwest GET,
@@ -19,16 +19,16 @@
 //! which goes first) and reports the median of the per-round ratios, which such drift does not
 //! skew. Both are printed as a Markdown table and written to `target/bench/client.md`.
 //!
-//! Note: this crate also depends on `codegen`, which turns on serde_json's `preserve_order`, so
-//! here `serde_json::Value` is an `IndexMap` (72 bytes) and so is the payload of every generated
-//! `Unknown(Value)` variant; a user depending on a generated crate alone gets the 32-byte `BTreeMap`
-//! form, and smaller generated types.
+//! This package does not depend on `codegen` (which turns on serde_json's `preserve_order`), so
+//! `serde_json::Value` is the 32-byte `BTreeMap` form a user's crate has, not the 72-byte
+//! `IndexMap`. Run it alone (`-p client-bench`): built together with `-p bench`, cargo unifies
+//! the features and `preserve_order` is back.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use bench::handwritten;
-use bench::server::{agentmessage_page, cursor_of, fixed_handler, moveworks_page, Server};
+use client_bench::handwritten;
+use client_bench::server::{agentmessage_page, cursor_of, fixed_handler, moveworks_page, Server};
 use criterion::{criterion_group, Criterion};
 
 const CONVERSATION: &str = "conv_01JTBQH2FZ8K1RXC0WJ4Z9P3VM";
@@ -36,7 +36,7 @@ const TOKEN: &str = "bench-token";
 const ASSISTANT: &str = "bench-assistant";
 
 fn runtime() -> tokio::runtime::Runtime {
-    // The client runs on one thread; the server has its own thread (see `bench::server`).
+    // The client runs on one thread; the server has its own thread (see `client_bench::server`).
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime")
 }
 
@@ -239,10 +239,15 @@ fn interleaved_all() -> Vec<(&'static str, Interleaved)> {
     out
 }
 
+/// The workspace root (this package is `bench/client`).
+fn workspace() -> &'static std::path::Path {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().and_then(std::path::Path::parent).unwrap_or(manifest)
+}
+
 /// The median criterion measured for `group/function` in this run, in seconds.
 fn criterion_median(group: &str, function: &str) -> Option<f64> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()?
+    let path = workspace()
         .join("target/criterion")
         .join(group)
         .join(function)
@@ -287,7 +292,7 @@ fn main() {
     }
     let markdown = report(&interleaved_all());
     println!("\n{markdown}");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace").join("target/bench");
+    let dir = workspace().join("target/bench");
     if std::fs::create_dir_all(&dir).is_ok() && std::fs::write(dir.join("client.md"), &markdown).is_ok() {
         println!("wrote {}", dir.join("client.md").display());
     }
