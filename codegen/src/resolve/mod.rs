@@ -51,7 +51,8 @@ use cycles::{box_large_variants, mark_boxes};
 use errors::error_enums;
 use one_of::fill_common_fields;
 
-pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
+/// The model and the warnings, or every problem found (warnings too) when one is an error.
+pub fn resolve(spec: &OpenAPI, file: &str) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut r = Resolver::new(spec, file);
     r.define_components();
     let (auth, auth_header) = r.auth();
@@ -59,7 +60,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     let client_headers = r.hoist_client_headers(&mut operations);
     r.resolve_pagination(&mut operations);
     r.check_alias_cycles();
-    r.diags.clone().into_result()?;
+    let warnings = r.diags.clone().into_warnings()?;
     let mut types = r.types;
     types.sort_by(|a, b| a.name.cmp(&b.name));
     mark_boxes(&mut types);
@@ -67,7 +68,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     box_large_variants(&mut types, &mut operations);
     fill_common_fields(&mut types);
     let error_enums = error_enums(&mut operations, &mut root_names);
-    Ok(Api {
+    let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
@@ -77,7 +78,8 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
         types,
         operations,
         error_enums,
-    })
+    };
+    Ok((api, warnings))
 }
 
 fn default_base_url(spec: &OpenAPI) -> Option<String> {
@@ -129,6 +131,11 @@ impl<'a> Resolver<'a> {
 
     fn error(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
         self.diags.push(Diagnostic::new(self.file, pointer, message, help));
+    }
+
+    /// A defect with one safe reading: `message` says what was assumed, `help` what to fix.
+    fn warning(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(self.file, pointer, message, help));
     }
 
     fn components(&self) -> Option<&'a Components> {
