@@ -120,7 +120,8 @@ pub fn sweep(root: &Path, dir: &Path, sample: usize, deny_warnings: bool) -> Res
     specs.sort();
     let mut rows = Vec::new();
     let started = Instant::now();
-    for spec in &specs {
+    for (i, spec) in specs.iter().enumerate() {
+        let one = Instant::now();
         let shown = spec.strip_prefix(dir).map(crate::paths::slash).unwrap_or_else(|_| crate::paths::slash(spec));
         let text = match fs::read_to_string(spec) {
             Ok(t) => t,
@@ -129,8 +130,7 @@ pub fn sweep(root: &Path, dir: &Path, sample: usize, deny_warnings: bool) -> Res
                 continue;
             }
         };
-        let input = codegen::Input { file_name: &shown, text: &text, crate_name: "sweep-client", runtime_path: "../runtime", command: "cargo xtask corpus --dir" };
-        let outcome = std::panic::catch_unwind(|| codegen::generate(&input));
+        let outcome = generate_within(&shown, &text, SWEEP_SPEC_SECONDS);
         let version = version_of(&text);
         let row = match outcome {
             Ok(Ok(g)) if !deny_warnings || g.warnings.is_empty() => {
@@ -150,8 +150,9 @@ pub fn sweep(root: &Path, dir: &Path, sample: usize, deny_warnings: bool) -> Res
                     first_error: first.map(|d| d.to_string()),
                 }
             }
-            Err(_) => SweepRow { spec: shown, version, warnings: vec![], refused: Some("the generator panicked".into()), first_error: None },
+            Err(why) => SweepRow { spec: shown, version, warnings: vec![], refused: Some(why.into()), first_error: None },
         };
+        eprintln!("[{}/{}] {} ({:.1} s)", i + 1, specs.len(), row.spec, one.elapsed().as_secs_f64());
         rows.push(row);
     }
     let gen_seconds = started.elapsed().as_secs_f64();
@@ -178,6 +179,26 @@ pub fn sweep(root: &Path, dir: &Path, sample: usize, deny_warnings: bool) -> Res
         compiled.push((row.spec.clone(), output));
     }
     Ok(sweep_report(dir, &rows, gen_seconds, &compiled))
+}
+
+/// How long the sweep waits for one spec before it counts it as a hang and moves on.
+const SWEEP_SPEC_SECONDS: u64 = 60;
+
+/// `codegen::generate` on a thread of its own, given `seconds`: `Err` says why there is no
+/// result (a panic, or no answer in time: that thread is left to finish, or to end with the process).
+fn generate_within(shown: &str, text: &str, seconds: u64) -> Result<Result<codegen::GeneratedCrate, codegen::Diagnostics>, &'static str> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (shown, text) = (shown.to_owned(), text.to_owned());
+    std::thread::spawn(move || {
+        let input = codegen::Input { file_name: &shown, text: &text, crate_name: "sweep-client", runtime_path: "../runtime", command: "cargo xtask corpus --dir" };
+        let outcome = std::panic::catch_unwind(|| codegen::generate(&input));
+        let _ = tx.send(outcome);
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(seconds)) {
+        Ok(Ok(result)) => Ok(result),
+        Ok(Err(_)) => Err("the generator panicked"),
+        Err(_) => Err("the generator took over 60 s (a hang)"),
+    }
 }
 
 fn find_specs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
