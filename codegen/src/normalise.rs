@@ -111,28 +111,7 @@ fn is_literal(key: &str) -> bool {
 }
 
 fn rewrite_schema_forms(obj: &mut Map<String, Value>) {
-    // `type: [T, "null"]`
-    if let Some(Value::Array(types)) = obj.get("type") {
-        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
-        let had_null = non_null.len() < types.len();
-        match non_null.as_slice() {
-            [one] => {
-                obj.insert("type".into(), one.clone());
-            }
-            [] => {
-                obj.remove("type");
-            }
-            _ => {
-                // Several types: a oneOf of each.
-                let members = non_null.iter().map(|t| Value::Object(Map::from_iter([("type".to_owned(), t.clone())]))).collect();
-                obj.remove("type");
-                obj.insert("oneOf".into(), Value::Array(members));
-            }
-        }
-        if had_null {
-            obj.insert("nullable".into(), Value::Bool(true));
-        }
-    }
+    type_list(obj);
     if obj.get("type").and_then(Value::as_str) == Some("null") {
         obj.remove("type");
         obj.insert("nullable".into(), Value::Bool(true));
@@ -179,6 +158,31 @@ fn rewrite_schema_forms(obj: &mut Map<String, Value>) {
             obj.insert("allOf".into(), Value::Array(vec![Value::Object(Map::from_iter([("$ref".to_owned(), reference)]))]));
         } else {
             obj.insert("$ref".into(), reference);
+        }
+    }
+}
+
+/// `type: [T, "null"]` as `type: T, nullable: true`; several types as a `oneOf` of each.
+fn type_list(obj: &mut Map<String, Value>) {
+    if let Some(Value::Array(types)) = obj.get("type") {
+        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        let had_null = non_null.len() < types.len();
+        match non_null.as_slice() {
+            [one] => {
+                obj.insert("type".into(), one.clone());
+            }
+            [] => {
+                obj.remove("type");
+            }
+            _ => {
+                // Several types: a oneOf of each.
+                let members = non_null.iter().map(|t| Value::Object(Map::from_iter([("type".to_owned(), t.clone())]))).collect();
+                obj.remove("type");
+                obj.insert("oneOf".into(), Value::Array(members));
+            }
+        }
+        if had_null {
+            obj.insert("nullable".into(), Value::Bool(true));
         }
     }
 }

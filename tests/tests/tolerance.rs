@@ -91,3 +91,11 @@ fn deny_warnings_makes_every_warning_an_error() {
     let err = codegen::generate_single_file("m.yaml", &text, "test").expect_err("a warning is an error here");
     assert!(err.has_errors() && err.to_string().contains("{id}"), "{err}");
 }
+
+#[test]
+fn a_type_list_outside_3_1_is_nullable_and_the_warning_points_into_the_2_0_document() {
+    let g = generate("type_list.yaml");
+    assert_eq!(warning_pointers("type_list.yaml", &g), ["/definitions/Key/properties/keypair/type"]);
+    let types = &g.files["src/types.rs"];
+    assert!(types.contains("pub keypair: ::std::option::Option<::std::option::Option<::std::string::String>>"), "{types}");
+}

@@ -6,6 +6,7 @@
 //! | an integer schema's `minimum`/`maximum` outside 64 bits | dropped: no 64-bit value can break it |
 //! | an integer schema's `multipleOf` or `enum` member that is no 64-bit integer | dropped from validation |
 //! | a length or count bound (`maxLength`, `minItems`, ...) that is negative or not an integer | dropped from validation |
+//! | `type: [T, "null"]` (a list) in Swagger 2.0 or OpenAPI 3.0 | as OpenAPI 3.1 means it: `type: T, nullable: true` |
 //!
 //! A fractional bound of an integer schema (`minimum: 0.5`) is valid JSON
 //! Schema, and becomes the integer bound it means (`1`), without a warning.
@@ -14,7 +15,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{is_literal, NAMED_MAPS};
+use super::{is_literal, type_list, NAMED_MAPS};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Fields that are text shown to a reader, and nothing else.
@@ -61,6 +62,11 @@ fn mend_object(file: &str, obj: &mut Map<String, Value>, pointer: &str, warnings
             obj.shift_remove(*key);
             warn(key, format!("`{key}` is {kind}, not a string; it only documents, so it is ignored"), "make it a string, or remove it");
         }
+    }
+    if let Some(types) = obj.get("type").filter(|t| t.is_array()) {
+        let message = format!("`type: {types}` is a list, which only OpenAPI 3.1 allows; it is read as 3.1 reads it (one type, `null` as `nullable: true`)");
+        type_list(obj);
+        warn("type", message, "write one type, with `nullable: true` for null (or declare `openapi: 3.1.0`)");
     }
     for key in COUNT_FIELDS {
         if let Some(value) = obj.get(*key).filter(|v| v.is_number() && v.as_u64().is_none()) {
@@ -154,6 +160,13 @@ mod tests {
         let (s, w) = mended(json!({"type": "string", "example": {"description": 1}}));
         assert_eq!(s["example"], json!({"description": 1}), "examples are data");
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn a_type_list_outside_3_1_is_read_as_3_1_reads_it() {
+        let (s, w) = mended(json!({"type": ["string", "null"]}));
+        assert_eq!(s, json!({"type": "string", "nullable": true}));
+        assert_eq!(w, ["/components/schemas/S/type"]);
     }
 
     #[test]
