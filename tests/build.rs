@@ -3,7 +3,9 @@
 //! - the Moveworks vendor's own OpenAPI 3.1 document, as `moveworks_vendor_31.rs`
 //!   (embedded by `tests/openapi31.rs`);
 //! - every `tests/fixtures/<stem>.yaml`, as `fixtures/<stem>.rs` (embedded by
-//!   `tests/fixture_behaviour.rs`).
+//!   `tests/fixture_behaviour.rs`);
+//! - every public Swagger 2.0 spec `tests/swagger2/<stem>.yaml`, as
+//!   `swagger2/<stem>.rs` (embedded by `tests/swagger2_public.rs`).
 //!
 //! Failing to generate any of them fails the build with the generator's
 //! diagnostics: the first test is that each document generates at all.
@@ -38,6 +40,22 @@ fn main() {
     for path in fixtures {
         let stem = path.file_stem().expect("a file name").to_string_lossy();
         generate(&path, &format!("tests/{FIXTURES}/{stem}.yaml"), &fixture_out.join(format!("{stem}.rs")));
+    }
+
+    // The public Swagger 2.0 specs: generated without a warning (a warning fails here).
+    let swagger2_dir = manifest_dir.join("swagger2");
+    println!("cargo:rerun-if-changed={}", swagger2_dir.display());
+    let swagger2_out = out_dir.join("swagger2");
+    fs::create_dir_all(&swagger2_out).unwrap_or_else(|e| panic!("creating {}: {e}", swagger2_out.display()));
+    let mut specs: Vec<_> = fs::read_dir(&swagger2_dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", swagger2_dir.display()))
+        .map(|entry| entry.unwrap_or_else(|e| panic!("reading {}: {e}", swagger2_dir.display())).path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    specs.sort();
+    for path in specs {
+        let stem = path.file_stem().expect("a file name").to_string_lossy();
+        generate(&path, &format!("tests/swagger2/{stem}.yaml"), &swagger2_out.join(format!("{stem}.rs")));
     }
 }
 

@@ -29,7 +29,7 @@ pub fn parse_text(file: &str, text: &str) -> Result<Value, Diagnostics> {
     let result = if looks_like_json {
         serde_json::from_str::<Value>(text).map_err(|e| (e.to_string(), Some(e.line())))
     } else {
-        serde_yaml::from_str::<Value>(text).map_err(|e| (e.to_string(), e.location().map(|l| l.line())))
+        serde_yaml::from_str::<Wide>(text).map(|w| w.0).map_err(|e| (e.to_string(), e.location().map(|l| l.line())))
     };
     result.map_err(|(message, line)| {
         let kind = if looks_like_json { "JSON" } else { "YAML" };
@@ -39,6 +39,82 @@ pub fn parse_text(file: &str, text: &str) -> Result<Value, Diagnostics> {
         };
         Diagnostics::single(Diagnostic::new(file, "", format!("the document is not valid {kind}: {message}"), help).with_line(line))
     })
+}
+
+/// A JSON value read from YAML, where an integer outside 64 bits (which YAML
+/// hands over as an `i128`/`u128`, and `serde_json::Value` refuses) becomes
+/// the nearest `f64`, as JSON's own parser reads such a number. Later stages
+/// decide what a bound that no 64-bit type can hold means (normalise drops it
+/// with a warning); the load itself never fails on a number's size.
+struct Wide(Value);
+
+impl<'de> serde::Deserialize<'de> for Wide {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(WideVisitor).map(Wide)
+    }
+}
+
+struct WideVisitor;
+
+impl<'de> serde::de::Visitor<'de> for WideVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        <Wide as serde::Deserialize>::deserialize(d).map(|w| w.0)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Wide(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        // A key is read as text, as written (`200:` is "200"), as serde_json's own visitor does.
+        while let Some((key, Wide(value))) = map.next_entry::<String, Wide>()? {
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// `v` as a JSON number; infinities and NaN (`.inf`, `.nan`), which JSON cannot hold, as null.
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// The line where `[`/`{` nesting first passes the limit, if it does.
@@ -94,11 +170,15 @@ pub fn check_version(file: &str, doc: &Value) -> Result<(), Diagnostics> {
         return fail("", "the document is not an object".into(), "an OpenAPI document is a mapping with `openapi`, `info` and `paths`");
     }
     if let Some(swagger) = doc.get("swagger") {
-        return fail(
-            "/swagger",
-            format!("this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are read", swagger.as_str().unwrap_or("2.x")),
-            "convert it to OpenAPI 3 first (e.g. with swagger2openapi or the Swagger Editor's converter)",
-        );
+        return match swagger.as_str() {
+            // Converted to the 3.0 model by normalise.
+            Some("2.0") => Ok(()),
+            other => fail(
+                "/swagger",
+                format!("Swagger version {} is not supported", other.map_or_else(|| swagger.to_string(), str::to_owned)),
+                "use a Swagger 2.0 (`swagger: \"2.0\"`) or an OpenAPI 3.0.x or 3.1.x document",
+            ),
+        };
     }
     match doc.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
@@ -107,26 +187,77 @@ pub fn check_version(file: &str, doc: &Value) -> Result<(), Diagnostics> {
     }
 }
 
+/// Fields that only document: when one has the wrong type (an object where a
+/// string belongs, say), the client is the same without it.
+const DOC_FIELDS: &[&str] = &[
+    "description", "summary", "title", "termsOfService", "externalDocs", "contact", "license", "example", "examples", "tags",
+];
+
+/// How many wrong documentation fields one document may have dropped before
+/// the typed parse gives up (each drop costs a parse).
+const MAX_DROPPED_DOC_FIELDS: usize = 100;
+
 /// Reads the (normalised) value as an OpenAPI 3.0 document.
-pub fn to_openapi(file: &str, doc: &Value) -> Result<OpenAPI, Diagnostics> {
-    serde_path_to_error::deserialize::<_, OpenAPI>(doc).map_err(|e| {
-        let pointer: String = e
-            .path()
-            .iter()
-            .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
-                serde_path_to_error::Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
-                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
-            })
-            .map(|t| format!("/{t}"))
-            .collect();
-        Diagnostics::single(Diagnostic::new(
+///
+/// A documentation field the typed parse refuses (see [`DOC_FIELDS`]) is
+/// removed from `doc` with a warning, and the parse is tried again; any other
+/// misfit is an error with the JSON pointer of the node.
+pub fn to_openapi(file: &str, doc: &mut Value) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::default();
+    loop {
+        let (pointer, message) = match serde_path_to_error::deserialize::<_, OpenAPI>(&*doc) {
+            Ok(spec) => return Ok((spec, warnings)),
+            Err(e) => (error_pointer(&e), e.inner().to_string()),
+        };
+        let doc_field = pointer.rsplit('/').next().filter(|t| DOC_FIELDS.contains(t)).is_some()
+            || pointer.rsplit('/').nth(1) == Some("tags");
+        if doc_field && warnings.len() < MAX_DROPPED_DOC_FIELDS && remove_pointer(doc, &pointer) {
+            warnings.push(Diagnostic::warning(
+                file,
+                pointer.as_str(),
+                format!("this documentation field has the wrong type ({message}); it is ignored"),
+                "give it the type the OpenAPI specification says (most are strings), or remove it",
+            ));
+            continue;
+        }
+        warnings.push(Diagnostic::new(
             file,
             pointer,
-            format!("this is not what OpenAPI allows here: {}", e.inner()),
+            format!("this is not what OpenAPI allows here: {message}"),
             "compare the node with the OpenAPI 3.0 specification of that object",
-        ))
-    })
+        ));
+        return Err(warnings);
+    }
+}
+
+/// The JSON pointer of the node a typed parse failed at.
+fn error_pointer(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    e.path()
+        .iter()
+        .filter_map(|seg| match seg {
+            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+            serde_path_to_error::Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
+        })
+        .map(|t| format!("/{t}"))
+        .collect()
+}
+
+/// Removes the node at `pointer` from `doc`; whether there was one.
+fn remove_pointer(doc: &mut Value, pointer: &str) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
+    let last = last.replace("~1", "/").replace("~0", "~");
+    match doc.pointer_mut(parent) {
+        Some(Value::Object(map)) => map.shift_remove(&last).is_some(),
+        Some(Value::Array(items)) => match last.parse::<usize>() {
+            Ok(i) if i < items.len() => {
+                items.remove(i);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,9 @@
-//! Normalise: OpenAPI 3.1 forms rewritten to the 3.0 forms the model reads.
+//! Normalise: Swagger 2.0 and OpenAPI 3.1 rewritten to the OpenAPI 3.0 forms the model reads,
+//! and the defects with one safe reading (see [`tolerate`]) mended, each with a warning.
+//!
+//! A Swagger 2.0 document is first converted to 3.0 by [`swagger2`], which
+//! remembers where each converted node came from, so that every later
+//! diagnostic points into the document the user wrote.
 //!
 //! `openapiv3` reads 3.0. A 3.1 document differs mostly in JSON Schema
 //! spellings, which map to 3.0 ones without losing meaning:
@@ -17,8 +22,48 @@
 
 use serde_json::{Map, Value};
 
+use crate::diagnostics::Diagnostics;
+
+mod swagger2;
+mod tolerate;
+
+/// What normalising found: the warnings (pointing into the user's document),
+/// and how to point later stages' diagnostics there too.
+#[derive(Debug, Default)]
+pub struct Normalised {
+    pub warnings: Diagnostics,
+    origins: swagger2::Origins,
+}
+
+impl Normalised {
+    /// `diagnostics` of a later stage, with pointers into the normalised
+    /// document, pointing into the user's document instead.
+    pub fn to_original(&self, mut diagnostics: Diagnostics) -> Diagnostics {
+        for d in &mut diagnostics.0 {
+            d.pointer = self.origins.original(&d.pointer);
+        }
+        diagnostics
+    }
+}
+
+/// Rewrites `doc` in place into the OpenAPI 3.0 forms the later stages read:
+/// Swagger 2.0 converted, 3.1 spellings rewritten, tolerable defects mended
+/// with a warning. A 3.0 document without defects passes untouched.
+pub fn normalise(file: &str, doc: &mut Value) -> Result<Normalised, Diagnostics> {
+    let mut normalised = Normalised::default();
+    if doc.get("swagger").and_then(Value::as_str) == Some("2.0") {
+        let (warnings, origins) = swagger2::convert(file, doc)?;
+        normalised = Normalised { warnings, origins };
+    }
+    openapi31(doc);
+    let mended = tolerate::mend(file, doc);
+    let mended = normalised.to_original(mended);
+    normalised.warnings.extend(mended);
+    Ok(normalised)
+}
+
 /// Rewrites `doc` in place when it is an OpenAPI 3.1 document; 3.0 passes untouched.
-pub fn normalise(doc: &mut Value) {
+fn openapi31(doc: &mut Value) {
     let is_31 = doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
     if !is_31 {
         return;
@@ -66,28 +111,7 @@ fn is_literal(key: &str) -> bool {
 }
 
 fn rewrite_schema_forms(obj: &mut Map<String, Value>) {
-    // `type: [T, "null"]`
-    if let Some(Value::Array(types)) = obj.get("type") {
-        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
-        let had_null = non_null.len() < types.len();
-        match non_null.as_slice() {
-            [one] => {
-                obj.insert("type".into(), one.clone());
-            }
-            [] => {
-                obj.remove("type");
-            }
-            _ => {
-                // Several types: a oneOf of each.
-                let members = non_null.iter().map(|t| Value::Object(Map::from_iter([("type".to_owned(), t.clone())]))).collect();
-                obj.remove("type");
-                obj.insert("oneOf".into(), Value::Array(members));
-            }
-        }
-        if had_null {
-            obj.insert("nullable".into(), Value::Bool(true));
-        }
-    }
+    type_list(obj);
     if obj.get("type").and_then(Value::as_str) == Some("null") {
         obj.remove("type");
         obj.insert("nullable".into(), Value::Bool(true));
@@ -138,6 +162,31 @@ fn rewrite_schema_forms(obj: &mut Map<String, Value>) {
     }
 }
 
+/// `type: [T, "null"]` as `type: T, nullable: true`; several types as a `oneOf` of each.
+fn type_list(obj: &mut Map<String, Value>) {
+    if let Some(Value::Array(types)) = obj.get("type") {
+        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        let had_null = non_null.len() < types.len();
+        match non_null.as_slice() {
+            [one] => {
+                obj.insert("type".into(), one.clone());
+            }
+            [] => {
+                obj.remove("type");
+            }
+            _ => {
+                // Several types: a oneOf of each.
+                let members = non_null.iter().map(|t| Value::Object(Map::from_iter([("type".to_owned(), t.clone())]))).collect();
+                obj.remove("type");
+                obj.insert("oneOf".into(), Value::Array(members));
+            }
+        }
+        if had_null {
+            obj.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,7 +194,7 @@ mod tests {
 
     fn norm(schema: Value) -> Value {
         let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"S": schema}}});
-        normalise(&mut doc);
+        openapi31(&mut doc);
         doc["components"]["schemas"]["S"].clone()
     }
 
@@ -180,7 +229,7 @@ mod tests {
     #[test]
     fn documents_without_paths_get_empty_paths() {
         let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "webhooks": {}});
-        normalise(&mut doc);
+        openapi31(&mut doc);
         assert_eq!(doc["paths"], json!({}));
         assert_eq!(doc["openapi"], "3.0.3");
         assert!(doc.get("webhooks").is_none());
@@ -199,7 +248,7 @@ mod tests {
     fn openapi_30_is_untouched() {
         let mut doc = json!({"openapi": "3.0.3", "components": {"schemas": {"S": {"const": 1}}}});
         let before = doc.clone();
-        normalise(&mut doc);
+        openapi31(&mut doc);
         assert_eq!(doc, before);
     }
 }

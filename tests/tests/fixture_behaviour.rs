@@ -662,7 +662,10 @@ mod int_enums {
         check(-1, TaskSignal::Minus1);
         check(0, TaskSignal::V0);
         check(1, TaskSignal::V1);
-        check(32000, ListTasksBitRate::V32000);
+        // A query parameter's enum is only ever sent: encoded, never decoded.
+        assert_eq!(encode(&ListTasksBitRate::V32000), json!(32000));
+        assert_eq!(ListTasksBitRate::from(32000), ListTasksBitRate::V32000);
+        assert_eq!(ListTasksBitRate::V32000.to_string(), "32000");
         assert_eq!(Priority::High.value(), 3);
     }
 

@@ -255,6 +255,48 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    fn swagger2_schemas(s) {
+        // Swagger 2.0: servers from host, basePath and schemes (https first).
+        assert_has(s, r#"pub const DEFAULT_BASE_URL: &'static str = "https://api.example.com/v2";"#);
+        let pet = item(s, "pub struct Pet {");
+        // x-nullable on an optional field: absent and null are told apart, also next to a $ref.
+        assert_has(&field(pet, "nickname"), "pub nickname: ::std::option::Option<::std::option::Option<::std::string::String>>,");
+        assert_has(&field(pet, "owner"), "pub owner: ::std::option::Option<::std::option::Option<Owner>>,");
+        // #/definitions/ refs resolve to the converted components.
+        assert_has(&field(pet, "tags"), "pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,");
+        assert_has(&field(pet, "id"), "pub id: i64,");
+    }
+
+    fn swagger2_parameters(s) {
+        // A shared query parameter keeps its bounds; csv (the default) is one comma-separated
+        // pair, multi one pair per item.
+        assert_has(s, "pub fn page_size(mut self, value: i64) -> Self {");
+        assert_in_order(item(s, "impl<'a> ListNotesRequest<'a> {"), &[r#""page_size","#, "push_query_list(", r#""ids","#, r#"push_query(&mut request.query, "tag", value)"#]);
+        // A shared body parameter is the request body, sent as JSON.
+        assert_has(item(s, "impl<'a> CreateNoteRequest<'a> {"), "::client_runtime::encode::json_body(");
+        // formData is a form, or multipart when `consumes` says so or a field is a file.
+        assert_has(item(s, "impl<'a> SetTitleRequest<'a> {"), "::client_runtime::encode::form_body(value)?");
+        assert_has(item(s, "impl<'a> AttachRequest<'a> {"), "::client_runtime::encode::multipart_body(value, &[])?");
+        // `type: file` is a file part, sent with a filename.
+        assert_has(&field(item(s, "pub struct AttachBody {"), "file"), "pub file: ::client_runtime::FilePart,");
+        let form = item(s, "pub struct SetTitleBody {");
+        assert_has(&field(form, "title"), "pub title: ::std::string::String,");
+        assert_has(&field(form, "pinned"), "pub pinned: ::std::option::Option<bool>,");
+        // The path-level parameter reaches the operation, percent-encoded.
+        assert_has(item(s, "impl<'a> SetTitleRequest<'a> {"), r#"::client_runtime::encode::path_segment("noteId", &self.note_id)"#);
+    }
+
+    fn swagger2_responses(s) {
+        assert_has(s, r#"pub const DEFAULT_BASE_URL: &'static str = "https://api.example.com/api";"#);
+        // oauth2 (accessCode) is a bearer token.
+        assert_has(s, "sent as `Authorization: Bearer <token>`");
+        // A shared response by $ref and a default response are typed error bodies.
+        assert_has(s, "NotFound(super::types::Problem),");
+        assert_has(s, "Default(super::types::Problem),");
+        let thing = item(s, "pub struct Thing {");
+        assert_has(&field(thing, "size"), "pub size: ::std::option::Option<f64>,");
+    }
+
     fn oneof_external(s) {
         let content = item(s, "pub enum Content {");
         assert_in_order(content, &[

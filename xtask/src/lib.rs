@@ -62,7 +62,9 @@ pub fn spec_files(root: &Path) -> Result<Vec<PathBuf>, String> {
 /// Everything `generated/` should contain: `<stem>/<file>` (relative to `generated/`) →
 /// contents, for every spec in `specs/`. Every spec is tried; the error lists the problems of
 /// all the specs that failed.
-pub fn expected_generated(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
+///
+/// A spec's warnings are printed on stderr, or with `deny_warnings` fail it like errors.
+pub fn expected_generated(root: &Path, deny_warnings: bool) -> Result<BTreeMap<PathBuf, String>, String> {
     let specs = spec_files(root)?;
     let mut files = BTreeMap::new();
     let mut problems: Vec<String> = Vec::new();
@@ -92,7 +94,7 @@ pub fn expected_generated(root: &Path) -> Result<BTreeMap<PathBuf, String>, Stri
             ));
             continue;
         }
-        match generate_one(spec, &shown, &stem) {
+        match generate_one(spec, &shown, &stem, deny_warnings) {
             Ok(crate_files) => files.extend(crate_files),
             Err(e) => {
                 failed += 1;
@@ -113,7 +115,7 @@ pub fn expected_generated(root: &Path) -> Result<BTreeMap<PathBuf, String>, Stri
 }
 
 /// The files of the crate for one spec in `specs/`, keyed by path relative to `generated/`.
-fn generate_one(spec: &Path, shown: &str, stem: &str) -> Result<BTreeMap<PathBuf, String>, String> {
+fn generate_one(spec: &Path, shown: &str, stem: &str, deny_warnings: bool) -> Result<BTreeMap<PathBuf, String>, String> {
     let crate_name =
         paths::crate_name_for_stem(stem).map_err(|e| format!("error: {shown}: {e}"))?;
     let text = fs::read_to_string(spec).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
@@ -126,6 +128,7 @@ fn generate_one(spec: &Path, shown: &str, stem: &str) -> Result<BTreeMap<PathBuf
         package: codegen::PackageMeta { license: Some(GENERATED_LICENSE), repository: None },
     })
     .map_err(|d| d.to_string())?;
+    report_warnings(&generated.warnings, deny_warnings)?;
     let dir = Path::new(stem);
     generated
         .files
@@ -141,16 +144,28 @@ fn generate_one(spec: &Path, shown: &str, stem: &str) -> Result<BTreeMap<PathBuf
 /// `Ok` when `root/generated/` holds exactly what the specs generate (byte for byte, every
 /// file, ignoring only Cargo `target` dirs); otherwise a summary of every stale file (with a
 /// short diff), missing file and unexpected file.
-pub fn check_generated(root: &Path) -> Result<(), String> {
-    let expected = expected_generated(root)?;
+pub fn check_generated(root: &Path, deny_warnings: bool) -> Result<(), String> {
+    let expected = expected_generated(root, deny_warnings)?;
     let actual = check::read_tree(&root.join("generated"))?;
     check::compare(&expected, &actual)
 }
 
 /// Regenerates `root/generated/` from `root/specs/`, returning how many files were written.
 /// When any spec fails, returns the error without touching `generated/`.
-pub fn write_generated(root: &Path) -> Result<usize, String> {
-    swap::write_tree_swapped(&root.join("generated"), expected_generated(root))
+pub fn write_generated(root: &Path, deny_warnings: bool) -> Result<usize, String> {
+    swap::write_tree_swapped(&root.join("generated"), expected_generated(root, deny_warnings))
+}
+
+/// A spec's warnings: printed on stderr, or, with `deny_warnings`, the error that stops the run.
+pub fn report_warnings(warnings: &codegen::Diagnostics, deny_warnings: bool) -> Result<(), String> {
+    if warnings.is_empty() {
+        Ok(())
+    } else if deny_warnings {
+        Err(format!("{}\n(`--deny-warnings` makes every warning an error)", warnings.clone().denied()))
+    } else {
+        eprintln!("{warnings}");
+        Ok(())
+    }
 }
 
 /// Generates a client crate from any spec (YAML or JSON) into `out`, replacing what is there.
@@ -160,12 +175,20 @@ pub fn write_generated(root: &Path) -> Result<usize, String> {
 /// `out` may be a new or empty directory, or a crate this command generated before; anything
 /// else (a non-empty directory without a generated crate, the repository itself, a directory
 /// holding the spec or the runtime) is refused rather than replaced.
-pub fn generate_to(spec: &Path, out: &Path, name: Option<&str>) -> Result<(), String> {
-    generate_package_to(spec, out, name, codegen::PackageMeta::default())
+///
+/// The spec's warnings are printed on stderr, or with `deny_warnings` fail the run like errors.
+pub fn generate_to(spec: &Path, out: &Path, name: Option<&str>, deny_warnings: bool) -> Result<(), String> {
+    generate_package_to(spec, out, name, codegen::PackageMeta::default(), deny_warnings)
 }
 
 /// [`generate_to`], with the crate's `license` (replacing the spec's) and `repository`.
-pub fn generate_package_to(spec: &Path, out: &Path, name: Option<&str>, package: codegen::PackageMeta<'_>) -> Result<(), String> {
+pub fn generate_package_to(
+    spec: &Path,
+    out: &Path,
+    name: Option<&str>,
+    package: codegen::PackageMeta<'_>,
+    deny_warnings: bool,
+) -> Result<(), String> {
     let shown_spec = slash(spec);
     let text = fs::read_to_string(spec).map_err(|e| format!("cannot read {shown_spec}: {e}"))?;
     let crate_name = match name {
@@ -231,11 +254,13 @@ pub fn generate_package_to(spec: &Path, out: &Path, name: Option<&str>, package:
         package,
     });
     let files = match generated {
-        Ok(g) => g
+        Ok(g) => report_warnings(&g.warnings, deny_warnings)
+            .map_err(|e| format!("{shown_spec} could not be generated:\n{e}"))
+            .and_then(|()| g
             .files
             .into_iter()
             .map(|(rel, contents)| Ok((paths::crate_relative_path(&rel)?, contents)))
-            .collect::<Result<BTreeMap<PathBuf, String>, String>>(),
+            .collect::<Result<BTreeMap<PathBuf, String>, String>>()),
         Err(d) => Err(format!("{shown_spec} could not be generated:\n{d}")),
     };
     swap::write_tree_swapped(&out_abs, files).map(|_| ())
@@ -355,10 +380,10 @@ mod tests {
     fn specs_sharing_a_stem_are_rejected_and_no_specs_means_nothing() {
         let tmp = TempDir::new();
         fs::create_dir_all(tmp.path().join("specs")).unwrap();
-        assert_eq!(expected_generated(tmp.path()), Ok(BTreeMap::new()));
+        assert_eq!(expected_generated(tmp.path(), false), Ok(BTreeMap::new()));
         fs::write(tmp.path().join("specs").join("a.json"), "{}").unwrap();
         fs::write(tmp.path().join("specs").join("a.yaml"), "{}").unwrap();
-        let err = expected_generated(tmp.path()).unwrap_err();
+        let err = expected_generated(tmp.path(), false).unwrap_err();
         assert!(err.contains("2 of 2 specs failed"), "{err}");
         assert!(
             err.contains("specs/a.yaml: specs/a.json already generates into generated/a/"),
@@ -404,11 +429,11 @@ mod tests {
     fn generate_to_reports_an_unreadable_spec_and_creates_nothing() {
         let tmp = TempDir::new();
         let out = tmp.path().join("out");
-        let err = generate_to(&tmp.path().join("missing.yaml"), &out, None).unwrap_err();
+        let err = generate_to(&tmp.path().join("missing.yaml"), &out, None, false).unwrap_err();
         assert!(err.contains("cannot read"), "{err}");
         assert!(!out.exists());
         fs::write(tmp.path().join("x.yaml"), "openapi: 3.0.0").unwrap();
-        assert!(generate_to(&tmp.path().join("x.yaml"), &out, Some("bad name")).is_err());
+        assert!(generate_to(&tmp.path().join("x.yaml"), &out, Some("bad name"), false).is_err());
         assert!(!out.exists());
     }
 }

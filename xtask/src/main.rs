@@ -21,7 +21,14 @@ commands:
   corpus [--only TEXT]                  generate and `cargo clippy` a crate for every spec in
                                         ../shared/corpus (or those whose name contains TEXT);
                                         one line per spec
-  help                                  show this text";
+  corpus --dir PATH [--compile-sample N]
+                                        the sweep: generate every spec under PATH (recursively),
+                                        count generated, warned and refused-by-class, and
+                                        `cargo clippy` N of the generated crates (default 30)
+  help                                  show this text
+
+`gen` and `corpus` print a spec's warnings (defects read one safe, obvious way) on stderr;
+`--deny-warnings` makes them errors.";
 
 enum Command {
     Gen,
@@ -36,10 +43,17 @@ enum Command {
     Corpus {
         only: Option<String>,
     },
+    Sweep {
+        dir: PathBuf,
+        sample: usize,
+    },
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let before = args.len();
+    args.retain(|a| a != "--deny-warnings");
+    let deny = args.len() < before;
     let command = match parse(&args) {
         Ok(c) => c,
         Err(None) => return usage(None),
@@ -50,21 +64,21 @@ fn main() -> ExitCode {
         print_semver_report(&root);
     }
     let result = match command {
-        Command::Gen => xtask::write_generated(&root).map(|files| {
+        Command::Gen => xtask::write_generated(&root, deny).map(|files| {
             let specs = xtask::spec_files(&root).map(|s| s.len()).unwrap_or(0);
             format!("generated {files} files from {specs} specs into generated/")
         }),
         Command::Check => {
-            xtask::check_generated(&root).map(|()| "generated/ is up to date".to_string())
+            xtask::check_generated(&root, deny).map(|()| "generated/ is up to date".to_string())
         }
         Command::GenTo { spec, out, name, license, repository } => {
             let package = codegen::PackageMeta { license: license.as_deref(), repository: repository.as_deref() };
-            xtask::generate_package_to(&spec, &out, name.as_deref(), package)
+            xtask::generate_package_to(&spec, &out, name.as_deref(), package, deny)
+                .map(|()| format!("generated {} into {}", spec.display(), out.display()))
         }
-            .map(|()| format!("generated {} into {}", spec.display(), out.display())),
         Command::Corpus { only } => {
             let corpus = root.join("..").join("shared").join("corpus");
-            xtask::corpus::run(&root, &corpus, only.as_deref()).and_then(|rows| {
+            xtask::corpus::run(&root, &corpus, only.as_deref(), deny).and_then(|rows| {
                 let table = xtask::corpus::table(&rows);
                 if rows.iter().all(|r| r.generated && r.compiled && r.warnings == 0) {
                     Ok(table)
@@ -73,6 +87,7 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Sweep { dir, sample } => xtask::corpus::sweep(&root, &dir, sample, deny),
     };
     match result {
         Ok(msg) => {
@@ -92,10 +107,15 @@ fn parse(args: &[String]) -> Result<Command, Option<String>> {
         return Err(None);
     };
     if cmd == "corpus" {
+        let sample = |n: &str| n.parse::<usize>().map_err(|_| Some(format!("`--compile-sample` needs a number, not `{n}`")));
         return match rest {
             [] => Ok(Command::Corpus { only: None }),
             [flag, value] if flag == "--only" => Ok(Command::Corpus { only: Some(value.clone()) }),
-            _ => Err(Some("usage: cargo xtask corpus [--only TEXT]".into())),
+            [flag, dir] if flag == "--dir" => Ok(Command::Sweep { dir: PathBuf::from(dir), sample: 30 }),
+            [flag, dir, n_flag, n] | [n_flag, n, flag, dir] if flag == "--dir" && n_flag == "--compile-sample" => {
+                Ok(Command::Sweep { dir: PathBuf::from(dir), sample: sample(n)? })
+            }
+            _ => Err(Some("usage: cargo xtask corpus [--only TEXT | --dir PATH [--compile-sample N]] [--deny-warnings]".into())),
         };
     }
     if cmd != "gen" {

@@ -234,13 +234,13 @@ fn stages(file_name: &str, text: &str) -> ([f64; 6], [usize; 6]) {
     stage(1, &mut || {
         let d = doc.as_mut().unwrap();
         load::check_version(file_name, d).expect("generates");
-        normalise::normalise(d);
+        normalise::normalise(file_name, d).expect("generates");
     });
     let mut spec = None;
-    stage(2, &mut || spec = Some(load::to_openapi(file_name, doc.as_ref().unwrap()).expect("generates")));
+    stage(2, &mut || spec = Some(load::to_openapi(file_name, doc.as_mut().unwrap()).expect("generates").0));
     let mut api = None;
     // `codegen::model` keeps the JSON value until resolve is done (to order its diagnostics).
-    stage(3, &mut || api = Some(resolve::resolve(spec.as_ref().unwrap(), file_name).expect("generates")));
+    stage(3, &mut || api = Some(resolve::resolve(spec.as_ref().unwrap(), file_name).expect("generates").0));
     drop(spec);
     drop(doc);
     // As `codegen::generate`: lib.rs in one go; types.rs and client.rs piece by piece, each piece

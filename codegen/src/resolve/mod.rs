@@ -56,7 +56,8 @@ use dedup::dedup;
 use errors::error_enums;
 use one_of::fill_common_fields;
 
-pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
+/// The model and the warnings, or every problem found (warnings too) when one is an error.
+pub fn resolve(spec: &OpenAPI, file: &str) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut r = Resolver::new(spec, file);
     r.define_components();
     let (auth, auth_header) = r.auth();
@@ -65,7 +66,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     r.resolve_pagination(&mut operations);
     let transcript = r.resolve_transcript(&operations);
     r.check_alias_cycles();
-    r.diags.clone().into_result()?;
+    let warnings = r.diags.clone().into_warnings()?;
     let mut types = r.types;
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let mut operations: Vec<Operation> = operations.into_iter().map(|(op, _)| op).collect();
@@ -75,7 +76,7 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
     fill_common_fields(&mut types);
     let error_enums = error_enums(&mut operations, &mut root_names);
     let request_only = reachability::request_only(&types, &operations);
-    Ok(Api {
+    let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
@@ -88,7 +89,8 @@ pub fn resolve(spec: &OpenAPI, file: &str) -> Result<Api, Diagnostics> {
         error_enums,
         transcript,
         request_only,
-    })
+    };
+    Ok((api, warnings))
 }
 
 /// Whether `text` reads as an SPDX license expression: ids (`MIT`, `Apache-2.0`,
@@ -151,6 +153,11 @@ impl<'a> Resolver<'a> {
 
     fn error(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
         self.diags.push(Diagnostic::new(self.file, pointer, message, help));
+    }
+
+    /// A defect with one safe reading: `message` says what was assumed, `help` what to fix.
+    fn warning(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(self.file, pointer, message, help));
     }
 
     fn components(&self) -> Option<&'a Components> {

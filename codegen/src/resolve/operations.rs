@@ -106,7 +106,7 @@ impl<'a> Resolver<'a> {
             model_params.push(param);
             body_encoding = Some(encoding);
         }
-        let path_parts = self.path_parts(path, &model_params, pointer);
+        let path_parts = self.path_parts(path, &mut model_params, &mut names, pointer);
         let success = self.success(op, &base, pointer);
         let errors = self.errors(op, &base, pointer);
         // Named once all operations are known: operations with the same errors share an enum.
@@ -255,7 +255,9 @@ impl<'a> Resolver<'a> {
         (limit(min, exclusive_min, true), limit(max, exclusive_max, false), default)
     }
 
-    pub(super) fn path_parts(&mut self, path: &str, params: &[Param], pointer: &str) -> Vec<PathPart> {
+    /// The path template's parts. A `{name}` the operation does not declare is
+    /// taken as a required string path parameter, with a warning.
+    pub(super) fn path_parts(&mut self, path: &str, params: &mut Vec<Param>, names: &mut UniqueNames, pointer: &str) -> Vec<PathPart> {
         let mut parts = Vec::new();
         let mut rest = path;
         while let Some(open) = rest.find('{') {
@@ -266,11 +268,41 @@ impl<'a> Resolver<'a> {
             let name = &rest[open + 1..close];
             match params.iter().position(|p| p.location == ParamLocation::Path && p.wire == name) {
                 Some(i) => parts.push(PathPart::Param(i)),
-                None => self.error(
+                None if name.is_empty() => self.error(
                     pointer,
-                    format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`"),
-                    "add it to `parameters` with `in: path` and `required: true`",
+                    "the path has an empty template `{}`",
+                    "name the parameter between the braces, or remove them",
                 ),
+                None => {
+                    self.warning(
+                        pointer,
+                        format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`; it is taken as a required string path parameter"),
+                        "add it to `parameters` with `in: path`, `required: true` and its schema",
+                    );
+                    // Before the body, which stays the last parameter.
+                    let at = params.iter().position(|p| p.location == ParamLocation::Body).unwrap_or(params.len());
+                    params.insert(at, Param {
+                        ident: names.claim(field_name(name)),
+                        wire: name.to_owned(),
+                        location: ParamLocation::Path,
+                        ty: Ty::String,
+                        required: true,
+                        doc: None,
+                        minimum: None,
+                        maximum: None,
+                        default: None,
+                        explode: true,
+                    });
+                    // Parts already pointing past `at` move with the parameters.
+                    for part in &mut parts {
+                        if let PathPart::Param(i) = part {
+                            if *i >= at {
+                                *i += 1;
+                            }
+                        }
+                    }
+                    parts.push(PathPart::Param(at));
+                }
             }
             rest = &rest[close + 1..];
         }
