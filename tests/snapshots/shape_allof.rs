@@ -26,6 +26,22 @@ pub mod types {
     }
     pub type CreatePetBodySpecies = PetSpecies;
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Folder {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub: ::std::option::Option<FolderSub>,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct FolderSub {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub: ::std::option::Option<::std::boxed::Box<FolderSub>>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub depth: ::std::option::Option<i64>,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Named {
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -125,6 +141,19 @@ pub mod types {
                 |value| Self::from(value),
             )
         }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Repo {
+        pub name: ::std::string::String,
+        /// The repository this one was forked from.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent: ::std::option::Option<::std::boxed::Box<Repo>>,
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            with = "::client_runtime::encode::double_option"
+        )]
+        pub maintainer: ::std::option::Option<::std::option::Option<Owner>>,
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Resource {

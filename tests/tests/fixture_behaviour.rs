@@ -1207,6 +1207,28 @@ mod shape_allof {
     }
 
     #[test]
+    fn an_annotated_ref_to_its_holder_decodes_nested_and_keeps_null_apart_from_absent() {
+        let repo = round_trip::<Repo>(json!({
+            "name": "fork",
+            "parent": {"name": "upstream", "parent": {"name": "origin"}},
+            "maintainer": null,
+        }));
+        let parent = repo.parent.as_deref().expect("parent");
+        assert_eq!(parent.name, "upstream");
+        assert_eq!(parent.parent.as_deref().map(|p| p.name.as_str()), Some("origin"));
+        assert_eq!(repo.maintainer, Some(None));
+        assert_eq!(round_trip::<Repo>(json!({"name": "solo"})).maintainer, None);
+    }
+
+    #[test]
+    fn an_inline_all_of_copying_its_holder_is_a_recursive_type() {
+        let folder = round_trip::<Folder>(json!({"title": "a", "sub": {"title": "b", "depth": 1, "sub": {"depth": 2}}}));
+        let sub = folder.sub.expect("sub");
+        assert_eq!((sub.title.as_deref(), sub.depth), (Some("b"), Some(1)));
+        assert_eq!(sub.sub.and_then(|s| s.depth), Some(2));
+    }
+
+    #[test]
     fn the_members_alone_do_not_require_what_the_merge_adds() {
         // `species` is optional in NewPet; only Pet requires it.
         let new_pet = round_trip::<NewPet>(json!({"name": "Rex"}));

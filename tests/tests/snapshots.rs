@@ -660,6 +660,19 @@ fixtures! {
         // The members stay types of their own.
         assert_has(item(s, "pub struct NewPet {"), "pub name: ::std::string::String,");
         assert_has(item(s, "pub struct Resource {"), "pub id: ::std::string::String,");
+        // A `$ref` beside members that only annotate it is the referenced type, with
+        // their description and nullability; pointing back at its holder, it is boxed.
+        let repo = item(s, "pub struct Repo {");
+        assert_has(&field(repo, "parent"), "/// The repository this one was forked from.");
+        assert_has(&field(repo, "parent"), "pub parent: ::std::option::Option<::std::boxed::Box<Repo>>,");
+        assert_has(&field(repo, "maintainer"), "pub maintainer: ::std::option::Option<::std::option::Option<Owner>>,");
+        assert_lacks(s, "RepoParent");
+        // An inline allOf copying its holder reaches itself: one recursive type, not an
+        // endless expansion.
+        let sub = item(s, "pub struct FolderSub {");
+        assert_in_order(sub, &["pub title:", "pub sub: ::std::option::Option<::std::boxed::Box<FolderSub>>,", "pub depth: ::std::option::Option<i64>,"]);
+        assert_has(&field(item(s, "pub struct Folder {"), "sub"), "pub sub: ::std::option::Option<FolderSub>,");
+        assert_lacks(s, "FolderSubSub");
     }
 
     fn shape_anyof(s) {

@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use openapiv3::{
-    AdditionalProperties, Components, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    Response, Schema, SchemaKind, SecurityScheme, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, Components, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    Response, Schema, SchemaData, SchemaKind, SecurityScheme, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -133,6 +133,11 @@ struct Resolver<'a> {
     /// The type of an inline schema in a `components/responses` entry, by
     /// `$ref`: one type however many operations refer to the response.
     response_bodies: HashMap<String, Ty>,
+    /// Inline schemas whose type is being built, by address in the spec, with
+    /// the name it gets: an `allOf` copies its members' properties, so an
+    /// inline schema can reach itself (`parent: {allOf: [$ref: Repo]}` inside
+    /// `Repo`); that is a recursive type, not an endless expansion.
+    expanding: HashMap<*const Schema, String>,
     depth: usize,
 }
 
@@ -147,6 +152,7 @@ impl<'a> Resolver<'a> {
             types: Vec::new(),
             index: HashMap::new(),
             response_bodies: HashMap::new(),
+            expanding: HashMap::new(),
             depth: 0,
         }
     }

@@ -27,7 +27,7 @@ impl<'a> Resolver<'a> {
                     _ if is_binary(property) => Ty::File,
                     _ => return None,
                 };
-                Some((wire.clone(), ty))
+                Some(((*wire).clone(), ty))
             })
             .collect();
         let Some(&i) = self.index.get(name) else { return Vec::new() };

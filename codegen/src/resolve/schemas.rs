@@ -75,7 +75,10 @@ impl<'a> Resolver<'a> {
     }
 
     pub(super) fn is_nullable(&self, schema: &'a ReferenceOr<Box<Schema>>) -> bool {
-        self.deref_boxed(schema).is_some_and(|s| s.schema_data.nullable)
+        self.deref_boxed(schema).is_some_and(|s| {
+            s.schema_data.nullable
+                || matches!(&s.schema_kind, SchemaKind::AllOf { all_of } if all_of.iter().any(|m| annotation(m).is_some_and(|d| d.nullable)))
+        })
     }
 
     pub(super) fn boxed_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, ctx: &str, pointer: &str) -> Ty {
@@ -105,9 +108,15 @@ impl<'a> Resolver<'a> {
             );
             return Ty::Json;
         }
+        let address: *const Schema = schema;
+        if let Some(name) = self.expanding.get(&address) {
+            return Ty::Named(name.clone());
+        }
         self.depth += 1;
         let name = self.type_names.claim(type_name(ctx));
+        self.expanding.insert(address, name.clone());
         let kind = self.kind_of(&name, schema, pointer);
+        self.expanding.remove(&address);
         self.depth -= 1;
         self.push_type(TypeDef { name: name.clone(), doc: schema.schema_data.description.clone(), kind });
         Ty::Named(name)
@@ -138,7 +147,10 @@ impl<'a> Resolver<'a> {
                 Ty::Vec(Box::new(item))
             }
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => self.map_ty(o.additional_properties.as_ref(), ctx, pointer),
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.ty(&all_of[0], ctx, &format!("{pointer}/allOf/0")),
+            SchemaKind::AllOf { all_of } if sole_member(all_of).is_some() => {
+                let i = sole_member(all_of).unwrap_or_default();
+                self.ty(&all_of[i], ctx, &format!("{pointer}/allOf/{i}"))
+            }
             SchemaKind::Any(a) if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => {
                 match a.typ.as_deref() {
                     Some("string") => Ty::String,
@@ -205,7 +217,7 @@ impl<'a> Resolver<'a> {
                 TypeKind::OneOf(o) if o.tagging == Tagging::Untagged && !self.disjoint_kinds(any_of) => one_of::any_of(o),
                 kind => kind,
             },
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.all_of(name, all_of, pointer),
+            SchemaKind::AllOf { all_of } if sole_member(all_of).is_none() => self.all_of(name, all_of, pointer),
             _ => match self.primitive_ty(schema, name, pointer) {
                 Some(ty) => TypeKind::Alias(ty),
                 None => TypeKind::Alias(Ty::Json),
@@ -271,20 +283,20 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub(super) fn fields(
+    pub(super) fn fields<'p>(
         &mut self,
         owner: &str,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        properties: impl IntoIterator<Item = (&'p String, &'p ReferenceOr<Box<Schema>>)>,
         required: &[String],
         pointer: &str,
     ) -> Vec<Field> {
         let mut names = UniqueNames::new();
         properties
-            .iter()
+            .into_iter()
             .map(|(wire, schema)| {
                 let pointer = format!("{pointer}/properties/{}", token(wire));
                 let ty = self.boxed_ty(schema, &format!("{owner}{}", type_name(wire)), &pointer);
-                let doc = self.deref_boxed(schema).and_then(|s| s.schema_data.description.clone());
+                let doc = self.deref_boxed(schema).and_then(|s| s.schema_data.description.clone().or_else(|| annotation_doc(s)));
                 Field {
                     ident: names.claim(field_name(wire)),
                     wire: wire.clone(),
@@ -327,7 +339,7 @@ impl<'a> Resolver<'a> {
 
     /// `allOf` of several schemas: one struct with the properties of all.
     pub(super) fn all_of(&mut self, name: &str, parts: &[ReferenceOr<Schema>], pointer: &str) -> TypeKind {
-        let mut properties = indexmap::IndexMap::new();
+        let mut properties: indexmap::IndexMap<&String, &ReferenceOr<Box<Schema>>> = indexmap::IndexMap::new();
         let mut required = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let Some(schema) = self.deref(part) else {
@@ -346,13 +358,13 @@ impl<'a> Resolver<'a> {
         if properties.is_empty() {
             return TypeKind::Alias(Ty::Json);
         }
-        TypeKind::Struct(self.fields(name, &properties, &required, pointer))
+        TypeKind::Struct(self.fields(name, properties, &required, pointer))
     }
 
     pub(super) fn collect_properties(
         &self,
         schema: &'a Schema,
-        properties: &mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        properties: &mut indexmap::IndexMap<&'a String, &'a ReferenceOr<Box<Schema>>>,
         required: &mut Vec<String>,
         depth: usize,
     ) {
@@ -361,11 +373,11 @@ impl<'a> Resolver<'a> {
         }
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {
-                properties.extend(o.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                properties.extend(&o.properties);
                 required.extend(o.required.iter().cloned());
             }
             SchemaKind::Any(a) => {
-                properties.extend(a.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                properties.extend(&a.properties);
                 required.extend(a.required.iter().cloned());
             }
             SchemaKind::AllOf { all_of } => {
@@ -423,5 +435,34 @@ impl<'a> Resolver<'a> {
                 "give one of them a real definition (an object, a type), or remove the cycle",
             );
         }
+    }
+}
+
+/// An `allOf` member that only annotates (`{description: …}`, `{nullable: true}`):
+/// no type, no properties, no constraint. Its schema data, for one that is.
+fn annotation(member: &ReferenceOr<Schema>) -> Option<&SchemaData> {
+    match member {
+        ReferenceOr::Item(Schema { schema_data, schema_kind: SchemaKind::Any(any) }) if *any == AnySchema::default() => Some(schema_data),
+        _ => None,
+    }
+}
+
+/// The one member of an `allOf` that says what the value is, when the others
+/// only annotate it: `allOf: [$ref: Repo, {description: The parent}]`, the
+/// usual way to document a `$ref`, is the `$ref` (with the description as the
+/// field's doc), not a copy of `Repo`.
+fn sole_member(all_of: &[ReferenceOr<Schema>]) -> Option<usize> {
+    let mut substantive = (0..all_of.len()).filter(|&i| annotation(&all_of[i]).is_none());
+    match (substantive.next(), substantive.next()) {
+        (Some(i), None) => Some(i),
+        _ => None,
+    }
+}
+
+/// The description an annotating `allOf` member gives the schema.
+fn annotation_doc(schema: &Schema) -> Option<String> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of.iter().filter_map(annotation).find_map(|d| d.description.clone()),
+        _ => None,
     }
 }
