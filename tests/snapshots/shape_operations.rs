@@ -200,6 +200,32 @@ mod client {
                 options: ::std::default::Default::default(),
             }
         }
+        /// Seven required parameters, all positional arguments.
+        ///
+        /// `GET /tiles/{region}/{x}/{y}/{z}`
+        #[allow(clippy::too_many_arguments)]
+        pub fn get_tile(
+            &self,
+            region: impl ::std::convert::Into<::std::string::String>,
+            x: i64,
+            y: i64,
+            z: i64,
+            layer: impl ::std::convert::Into<::std::string::String>,
+            zoom: i64,
+            format: impl ::std::convert::Into<::std::string::String>,
+        ) -> GetTileRequest<'_> {
+            GetTileRequest {
+                client: self,
+                region: region.into(),
+                x,
+                y,
+                z,
+                layer: layer.into(),
+                zoom,
+                format: format.into(),
+                options: ::std::default::Default::default(),
+            }
+        }
     }
     /// A [`Client::get_widgets`] request: set optional parameters, then `.send().await`.
     #[derive(Debug, Clone)]
@@ -1057,6 +1083,120 @@ mod client {
             let request = self.request();
             let client = self.client;
             client.http.send_json(request)
+        }
+    }
+    /// A [`Client::get_tile`] request: set optional parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct GetTileRequest<'a> {
+        client: &'a Client,
+        region: ::std::string::String,
+        x: i64,
+        y: i64,
+        z: i64,
+        layer: ::std::string::String,
+        zoom: i64,
+        format: ::std::string::String,
+        options: ::client_runtime::RequestOptions,
+    }
+    impl<'a> GetTileRequest<'a> {
+        /// Replaces the client's timeout for this request.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = ::std::option::Option::Some(timeout);
+            self
+        }
+        /// Replaces the client's retry count for this request (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.max_retries = ::std::option::Option::Some(retries);
+            self
+        }
+        fn request(
+            &self,
+        ) -> ::std::result::Result<
+            ::client_runtime::Request,
+            ::client_runtime::InvalidRequest,
+        > {
+            let mut path = ::std::string::String::new();
+            path.push_str("/tiles/");
+            path.push_str(
+                &::client_runtime::encode::path_segment("region", &self.region)?,
+            );
+            path.push('/');
+            path.push_str(
+                &::client_runtime::encode::path_segment(
+                    "x",
+                    &::std::string::ToString::to_string(&self.x),
+                )?,
+            );
+            path.push('/');
+            path.push_str(
+                &::client_runtime::encode::path_segment(
+                    "y",
+                    &::std::string::ToString::to_string(&self.y),
+                )?,
+            );
+            path.push('/');
+            path.push_str(
+                &::client_runtime::encode::path_segment(
+                    "z",
+                    &::std::string::ToString::to_string(&self.z),
+                )?,
+            );
+            let mut request = ::client_runtime::Request::new(
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "getTile",
+                        path: "/tiles/{region}/{x}/{y}/{z}",
+                    },
+                );
+            {
+                let value = &self.layer;
+                ::client_runtime::encode::push_query(&mut request.query, "layer", value);
+            }
+            {
+                let value = &self.zoom;
+                request.query.push(("zoom", ::std::string::ToString::to_string(value)));
+            }
+            {
+                let value = &self.format;
+                ::client_runtime::encode::push_query(
+                    &mut request.query,
+                    "format",
+                    value,
+                );
+            }
+            request.options = self.options.clone();
+            ::std::result::Result::Ok(request)
+        }
+        /// Sends the request and returns the decoded body.
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
+        }
+        /// Sends the request and returns the body with the status and headers.
+        pub fn send_with_response(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<()>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_empty(request)
         }
     }
     /// The error bodies documented for [`Client::create_widget`], by status.

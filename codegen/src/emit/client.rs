@@ -125,10 +125,14 @@ fn client_method(op: &Operation) -> TokenStream {
         }
     });
     let separator = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
+    // Required parameters stay positional however many there are, so that
+    // leaving one out is a compile error (ARCHITECTURE.md, "Required parameters are arguments").
+    let many = (required.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
         #separator
         #[doc = #route]
+        #many
         pub fn #method(&self, #(#args),*) -> #builder<'_> {
             #builder {
                 client: self,
