@@ -14,6 +14,22 @@ pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ArchiveResponse {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<ArchiveResponseData>,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ArchiveResponseData {
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            with = "::client_runtime::encode::double_option"
+        )]
+        pub hits: ::std::option::Option<::std::option::Option<::std::vec::Vec<Hit>>>,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Hit {
         pub url: ::std::string::String,
         pub score: f64,
@@ -80,6 +96,14 @@ mod client {
                 client: self,
                 q: q.into(),
                 page_token: ::std::option::Option::None,
+                options: ::std::default::Default::default(),
+            }
+        }
+        /// `GET /archive`
+        pub fn archive(&self) -> ArchiveRequest<'_> {
+            ArchiveRequest {
+                client: self,
+                after: ::std::option::Option::None,
                 options: ::std::default::Default::default(),
             }
         }
@@ -209,8 +233,128 @@ mod client {
             fn items(
                 page: super::types::SearchPage,
             ) -> ::std::vec::Vec<super::types::Hit> {
-                (move || ::std::option::Option::Some(page.results?))()
-                    .unwrap_or_default()
+                page.results.unwrap_or_default()
+            }
+            ::client_runtime::paginate::items(self.pages(), items)
+        }
+    }
+    /// A [`Client::archive`] request: set optional parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct ArchiveRequest<'a> {
+        client: &'a Client,
+        after: ::std::option::Option<::std::string::String>,
+        options: ::client_runtime::RequestOptions,
+    }
+    impl<'a> ArchiveRequest<'a> {
+        pub fn after(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.after = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Replaces the client's timeout for this request.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = ::std::option::Option::Some(timeout);
+            self
+        }
+        /// Replaces the client's retry count for this request (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.max_retries = ::std::option::Option::Some(retries);
+            self
+        }
+        fn request(
+            &self,
+        ) -> ::std::result::Result<
+            ::client_runtime::Request,
+            ::client_runtime::InvalidRequest,
+        > {
+            let mut path = ::std::string::String::new();
+            path.push_str("/archive");
+            let mut request = ::client_runtime::Request::new(
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "archive",
+                        path: "/archive",
+                    },
+                );
+            if let ::std::option::Option::Some(value) = &self.after {
+                ::client_runtime::encode::push_query(&mut request.query, "after", value);
+            }
+            request.options = self.options.clone();
+            ::std::result::Result::Ok(request)
+        }
+        /// Sends the request and returns the decoded body.
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::ArchiveResponse,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
+        }
+        /// Sends the request and returns the body with the status and headers.
+        pub fn send_with_response(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::ArchiveResponse>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
+        }
+        /// Every page from this request's cursor on, fetched one at a time as the
+        /// stream is polled. Stops after the page whose next cursor is null or
+        /// absent; a server repeating a cursor ends it with `Error::Pagination`.
+        pub fn pages(
+            self,
+        ) -> impl ::client_runtime::Stream<
+            Item = ::std::result::Result<
+                super::types::ArchiveResponse,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            fn next_cursor(
+                page: &super::types::ArchiveResponse,
+            ) -> ::std::option::Option<&str> {
+                page.next.as_deref()
+            }
+            let first = self.after.clone();
+            ::client_runtime::paginate::pages(
+                first,
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.after = cursor;
+                    request.send()
+                },
+                next_cursor,
+            )
+        }
+        /// Every item of every page, in order, holding one page at a time.
+        pub fn items(
+            self,
+        ) -> impl ::client_runtime::Stream<
+            Item = ::std::result::Result<
+                super::types::Hit,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            fn items(
+                page: super::types::ArchiveResponse,
+            ) -> ::std::vec::Vec<super::types::Hit> {
+                (move || page.data?.hits.flatten())().unwrap_or_default()
             }
             ::client_runtime::paginate::items(self.pages(), items)
         }

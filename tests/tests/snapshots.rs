@@ -580,8 +580,14 @@ fixtures! {
         // `results` is optional: a page without it has no items.
         assert_has(
             item(s, "pub fn items("),
-            "fn items(page: super::types::SearchPage) -> ::std::vec::Vec<super::types::Hit> { (move || ::std::option::Option::Some(page.results?))().unwrap_or_default() }",
+            "fn items(page: super::types::SearchPage) -> ::std::vec::Vec<super::types::Hit> { page.results.unwrap_or_default() }",
         );
+        // Below an optional object, optional and nullable: `?` only before the last step.
+        assert_has(
+            item(s, "impl<'a> ArchiveRequest<'a> {"),
+            "fn items(page: super::types::ArchiveResponse) -> ::std::vec::Vec<super::types::Hit> { (move || page.data?.hits.flatten())().unwrap_or_default() }",
+        );
+        assert_lacks(s, "Some(page.");
         assert_has(s, "pub fn search(&self, q: impl ::std::convert::Into<::std::string::String>) -> SearchRequest<'_>");
     }
 

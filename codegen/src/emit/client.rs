@@ -424,21 +424,30 @@ fn pagination(p: &Pagination, page_ty: &TokenStream, err_ty: &TokenStream) -> To
         };
     }
 
-    // page.a?.items, or page.items
+    // page.items, page.items.unwrap_or_default(), or through optional
+    // objects (move || page.a?.items)().unwrap_or_default(): `?` only where a
+    // step is not the last, so no `Some(x?)` (clippy's needless_question_mark).
     let mut items = quote!(page);
-    let any_optional = p.items.iter().any(|s| s.optional);
-    for step in &p.items {
+    let mut early_return = false;
+    let mut last_optional = false;
+    for (i, step) in p.items.iter().enumerate() {
         let f = ident(&step.ident);
-        items = match (step.double, step.optional) {
-            (true, _) => quote!(#items.#f??),
-            (false, true) => quote!(#items.#f?),
-            (false, false) => quote!(#items.#f),
+        let last = i + 1 == p.items.len();
+        items = match (last, step.double, step.optional) {
+            (false, true, _) => quote!(#items.#f??),
+            (false, false, true) => quote!(#items.#f?),
+            (_, false, false) => quote!(#items.#f),
+            (true, true, _) => quote!(#items.#f.flatten()),
+            (true, false, true) => quote!(#items.#f),
         };
+        early_return |= !last && (step.double || step.optional);
+        last_optional = last && (step.double || step.optional);
     }
-    let items_body = if any_optional {
-        quote!((move || ::std::option::Option::Some(#items))().unwrap_or_default())
-    } else {
-        items
+    let items_body = match (early_return, last_optional) {
+        (true, true) => quote!((move || #items)().unwrap_or_default()),
+        (true, false) => quote!((move || ::std::option::Option::Some(#items))().unwrap_or_default()),
+        (false, true) => quote!(#items.unwrap_or_default()),
+        (false, false) => items,
     };
     quote! {
         /// Every page from this request's cursor on, fetched one at a time as the
