@@ -13,6 +13,24 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Envelope {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub meta: ::std::option::Option<EnvelopeMeta>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<EnvelopeTagsItem>>,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct EnvelopeMeta {
+        pub count: i64,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub cursor: ::std::option::Option<::std::string::String>,
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct EnvelopeTagsItem {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+    }
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum GetOrderIncludeItem {
         /// `lines`
@@ -195,6 +213,14 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListPagesResponse {
+        pub meta: EnvelopeMeta,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<EnvelopeTagsItem>,
+    }
 }
 mod client {
     /// A client of the inline schemas fixture API.
@@ -242,6 +268,13 @@ mod client {
                 order_id: order_id.into(),
                 sort: ::std::option::Option::None,
                 include: ::std::option::Option::None,
+                options: ::std::default::Default::default(),
+            }
+        }
+        /// `GET /pages`
+        pub fn list_pages(&self) -> ListPagesRequest<'_> {
+            ListPagesRequest {
+                client: self,
                 options: ::std::default::Default::default(),
             }
         }
@@ -341,6 +374,73 @@ mod client {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<
                 ::client_runtime::Response<super::types::GetOrderResponse>,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            let request = self.request();
+            let client = self.client;
+            client.http.send_json(request)
+        }
+    }
+    /// A [`Client::list_pages`] request: set optional parameters, then `.send().await`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is sent"]
+    pub struct ListPagesRequest<'a> {
+        client: &'a Client,
+        options: ::client_runtime::RequestOptions,
+    }
+    impl<'a> ListPagesRequest<'a> {
+        /// Replaces the client's timeout for this request.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = ::std::option::Option::Some(timeout);
+            self
+        }
+        /// Replaces the client's retry count for this request (0: no retry).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options.max_retries = ::std::option::Option::Some(retries);
+            self
+        }
+        fn request(
+            &self,
+        ) -> ::std::result::Result<
+            ::client_runtime::Request,
+            ::client_runtime::InvalidRequest,
+        > {
+            let mut path = ::std::string::String::new();
+            path.push_str("/pages");
+            let mut request = ::client_runtime::Request::new(
+                    ::client_runtime::Method::GET,
+                    path,
+                )
+                .for_operation(
+                    &::client_runtime::Operation {
+                        id: "list-pages",
+                        path: "/pages",
+                    },
+                );
+            request.options = self.options.clone();
+            ::std::result::Result::Ok(request)
+        }
+        /// Sends the request and returns the decoded body.
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                super::types::ListPagesResponse,
+                super::Error<::client_runtime::NoErrorBody>,
+            >,
+        > + 'a {
+            ::client_runtime::futures_util::FutureExt::map(
+                self.send_with_response(),
+                ::client_runtime::body_of,
+            )
+        }
+        /// Sends the request and returns the body with the status and headers.
+        pub fn send_with_response(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ::client_runtime::Response<super::types::ListPagesResponse>,
                 super::Error<::client_runtime::NoErrorBody>,
             >,
         > + 'a {

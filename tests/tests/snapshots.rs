@@ -504,6 +504,14 @@ fixtures! {
     }
 
     fn inline_schemas(s) {
+        // A `$ref` into a component's insides is the schema found there, one type per `$ref`
+        // (named from the place), equal to the component's own inline type.
+        let page = item(s, "pub struct ListPagesResponse {");
+        assert_has(&field(page, "meta"), "pub meta: EnvelopeMeta,");
+        assert_has(&field(page, "count"), "pub count: ::std::option::Option<i64>,");
+        assert_has(&field(page, "tag"), "pub tag: ::std::option::Option<EnvelopeTagsItem>,");
+        assert_in_order(item(s, "pub struct EnvelopeMeta {"), &["pub count: i64,", "pub cursor:"]);
+        assert_lacks(s, "EnvelopeMeta2");
         // Inline schemas are named from their place: operation, response, property.
         let response = item(s, "pub struct GetOrderResponse {");
         assert_eq!(field(response, "status"), "/// An inline enum in a property. pub status: GetOrderResponseStatus,");

@@ -138,6 +138,11 @@ struct Resolver<'a> {
     /// inline schema can reach itself (`parent: {allOf: [$ref: Repo]}` inside
     /// `Repo`); that is a recursive type, not an endless expansion.
     expanding: HashMap<*const Schema, String>,
+    /// The type of a `$ref` into a component schema's insides, by `$ref`.
+    nested_refs: HashMap<String, Ty>,
+    /// The type each inline schema got first, by address in the spec, so that a
+    /// `$ref` to it names that type.
+    inline_types: HashMap<*const Schema, String>,
     depth: usize,
 }
 
@@ -153,6 +158,8 @@ impl<'a> Resolver<'a> {
             index: HashMap::new(),
             response_bodies: HashMap::new(),
             expanding: HashMap::new(),
+            nested_refs: HashMap::new(),
+            inline_types: HashMap::new(),
             depth: 0,
         }
     }

@@ -38,6 +38,9 @@ impl<'a> Resolver<'a> {
     }
 
     pub(super) fn reference_ty(&mut self, reference: &str, pointer: &str) -> Ty {
+        if let Some(ty) = self.nested_reference_ty(reference) {
+            return ty;
+        }
         match self.schema_target(reference) {
             Some((key, _)) => Ty::Named(self.components[key].clone()),
             None if !reference.starts_with('#') => {
@@ -55,23 +58,104 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Follows `$ref`s to the schema itself (bounded, so a cycle of refs ends).
+    /// Follows `$ref`s to the schema itself (bounded, so a cycle of refs ends),
+    /// into a component schema or a schema nested in one.
     pub(super) fn deref(&self, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
-        let mut current = schema;
-        for _ in 0..32 {
-            match current {
-                ReferenceOr::Item(s) => return Some(s),
-                ReferenceOr::Reference { reference } => current = self.schema_target(reference)?.1,
-            }
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.deref_reference(reference, 0),
         }
-        None
     }
 
     pub(super) fn deref_boxed(&self, schema: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
         match schema {
             ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => self.deref(self.schema_target(reference)?.1),
+            ReferenceOr::Reference { reference } => self.deref_reference(reference, 0),
         }
+    }
+
+    fn deref_reference(&self, reference: &str, depth: usize) -> Option<&'a Schema> {
+        if depth > 32 {
+            return None;
+        }
+        let target = match self.schema_target(reference) {
+            Some((_, target)) => target,
+            None => return self.nested_target(reference, depth),
+        };
+        match target {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.deref_reference(reference, depth + 1),
+        }
+    }
+
+    /// The schema a `$ref` names inside a component schema
+    /// (`#/components/schemas/Envelope/properties/page`, `…/items`,
+    /// `…/additionalProperties`, `…/allOf/0`): a JSON pointer like any other,
+    /// though most tools only write refs to whole components.
+    fn nested_target(&self, reference: &str, depth: usize) -> Option<&'a Schema> {
+        let rest = reference.strip_prefix("#/components/schemas/")?;
+        let segments: Vec<String> = rest.split('/').map(unescape).collect();
+        let (key, path) = segments.split_first()?;
+        if path.is_empty() {
+            return None;
+        }
+        let component = match self.components()?.schemas.get(key)? {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => self.deref_reference(reference, depth + 1)?,
+        };
+        let follow = |schema: &'a ReferenceOr<Schema>| match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.deref_reference(reference, depth + 1),
+        };
+        let follow_boxed = |schema: &'a ReferenceOr<Box<Schema>>| match schema {
+            ReferenceOr::Item(s) => Some(&**s),
+            ReferenceOr::Reference { reference } => self.deref_reference(reference, depth + 1),
+        };
+        let mut schema = component;
+        let mut path = path.iter();
+        while let Some(segment) = path.next() {
+            schema = match (segment.as_str(), &schema.schema_kind) {
+                ("properties", SchemaKind::Type(Type::Object(o))) => follow_boxed(o.properties.get(path.next()?)?)?,
+                ("properties", SchemaKind::Any(a)) => follow_boxed(a.properties.get(path.next()?)?)?,
+                ("items", SchemaKind::Type(Type::Array(a))) => follow_boxed(a.items.as_ref()?)?,
+                ("items", SchemaKind::Any(a)) => follow_boxed(a.items.as_ref()?)?,
+                ("additionalProperties", SchemaKind::Type(Type::Object(o))) => match o.additional_properties.as_ref()? {
+                    AdditionalProperties::Schema(s) => follow(s)?,
+                    AdditionalProperties::Any(_) => return None,
+                },
+                ("allOf", SchemaKind::AllOf { all_of: list })
+                | ("oneOf", SchemaKind::OneOf { one_of: list })
+                | ("anyOf", SchemaKind::AnyOf { any_of: list }) => follow(list.get(path.next()?.parse::<usize>().ok()?)?)?,
+                _ => return None,
+            };
+        }
+        Some(schema)
+    }
+
+    /// The type of a `$ref` to a schema nested in a component (see
+    /// [`Self::nested_target`]): the schema's own type, named from where it is
+    /// (`EnvelopePage`) unless it has one already, one however many refs name it.
+    fn nested_reference_ty(&mut self, reference: &str) -> Option<Ty> {
+        if let Some(ty) = self.nested_refs.get(reference) {
+            return Some(ty.clone());
+        }
+        let schema = self.nested_target(reference, 0)?;
+        let address: *const Schema = schema;
+        if let Some(name) = self.inline_types.get(&address).or_else(|| self.expanding.get(&address)) {
+            let ty = Ty::Named(name.clone());
+            self.nested_refs.insert(reference.to_owned(), ty.clone());
+            return Some(ty);
+        }
+        let rest = reference.strip_prefix("#/components/schemas/")?;
+        let ctx: String = rest
+            .split('/')
+            .map(unescape)
+            .filter(|s| !matches!(s.as_str(), "properties" | "additionalProperties" | "allOf" | "oneOf" | "anyOf"))
+            .map(|s| if s == "items" { "Item".to_owned() } else { type_name(&s) })
+            .collect();
+        let ty = self.schema_ty(schema, &ctx, reference.trim_start_matches('#'));
+        self.nested_refs.insert(reference.to_owned(), ty.clone());
+        Some(ty)
     }
 
     pub(super) fn is_nullable(&self, schema: &'a ReferenceOr<Box<Schema>>) -> bool {
@@ -117,6 +201,7 @@ impl<'a> Resolver<'a> {
         self.expanding.insert(address, name.clone());
         let kind = self.kind_of(&name, schema, pointer);
         self.expanding.remove(&address);
+        self.inline_types.entry(address).or_insert_with(|| name.clone());
         self.depth -= 1;
         self.push_type(TypeDef { name: name.clone(), doc: schema.schema_data.description.clone(), kind });
         Ty::Named(name)
