@@ -10,6 +10,7 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{excerpt, request_id_in_body, ApiError, BuildError, DecodeError, Error, ErrorBody, InvalidRequest};
+use crate::budget::{RetryBudget, RetryCause};
 use crate::retry::{is_idempotent, is_retryable_status, retry_after, RetryPolicy};
 
 /// The default timeout of a whole request, from connecting to the last byte of the body.
@@ -27,6 +28,7 @@ pub struct ClientBuilder<C> {
     headers: Vec<(&'static str, String)>,
     timeout: Duration,
     retry: RetryPolicy,
+    budget: Option<RetryBudget>,
     http: Option<reqwest::Client>,
     user_agent: String,
     client: PhantomData<fn() -> C>,
@@ -40,6 +42,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("headers", &RedactedHeaders(&self.headers))
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("retry_budget", &self.budget)
             .finish_non_exhaustive()
     }
 }
@@ -61,6 +64,7 @@ impl<C: From<HttpClient>> ClientBuilder<C> {
             headers: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
+            budget: None,
             http: None,
             user_agent: user_agent.to_owned(),
             client: PhantomData,
@@ -105,6 +109,17 @@ impl<C: From<HttpClient>> ClientBuilder<C> {
         self
     }
 
+    /// The retry budget all clones of the client draw on (see [`RetryBudget`]).
+    ///
+    /// Default: a new [`RetryBudget::default()`] for each client built (500
+    /// tokens, 5 a retry, 10 a retry after a timeout or connection error, 1
+    /// back per success). Give clones of one budget to several clients to make
+    /// them share it; [`RetryBudget::disabled()`] retries by the policy alone.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
     /// Uses this `reqwest` client (for proxies, custom TLS roots, connection pools).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -143,7 +158,15 @@ impl<C: From<HttpClient>> ClientBuilder<C> {
             }
         };
         Ok(C::from(HttpClient {
-            inner: Arc::new(Inner { http, base_url, headers, headers_per_request, timeout: self.timeout, retry: self.retry }),
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                headers,
+                headers_per_request,
+                timeout: self.timeout,
+                retry: self.retry,
+                budget: self.budget.unwrap_or_default(),
+            }),
         }))
     }
 }
@@ -182,6 +205,8 @@ struct Inner {
     headers_per_request: bool,
     timeout: Duration,
     retry: RetryPolicy,
+    /// Shared by every clone of this client (it is inside the `Arc`).
+    budget: RetryBudget,
 }
 
 impl fmt::Debug for HttpClient {
@@ -193,6 +218,7 @@ impl fmt::Debug for HttpClient {
             .field("headers", &names)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("retry_budget", &self.inner.budget)
             .finish_non_exhaustive()
     }
 }
@@ -309,6 +335,12 @@ impl<E> From<Failure> for Error<E> {
 }
 
 impl HttpClient {
+    /// The retry budget this client and its clones draw on: its tokens now and
+    /// the retries it refused.
+    pub fn retry_budget(&self) -> &RetryBudget {
+        &self.inner.budget
+    }
+
     /// Sends `request` (with retries) and decodes a JSON success body as `T`.
     pub async fn execute<T: DeserializeOwned, E: ErrorBody>(&self, request: &Request) -> Result<Response<T>, Error<E>> {
         let raw = self.send(request).await.map_err(Error::from)?;
@@ -355,6 +387,10 @@ impl HttpClient {
     }
 
     /// The retry loop. Not generic, so it is compiled once, not per operation.
+    ///
+    /// A retry needs three things: an idempotent method, a retry left in the
+    /// policy, and the budget's tokens for it; without any of them the last
+    /// outcome is returned as it is. Every 2xx response pays into the budget.
     async fn send(&self, request: &Request) -> Result<Raw, Failure> {
         let inner = &*self.inner;
         let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries);
@@ -364,13 +400,23 @@ impl HttpClient {
         loop {
             let attempt = call.attempt(retries);
             let outcome = attempt.run(self.send_once(request)).await;
-            let wait = match &outcome {
-                Ok(raw) if is_retryable_status(raw.status) => retry_after(&raw.headers),
-                Err(Failure::Timeout(_)) => None,
-                Err(Failure::Transport(e)) if is_transient(e) => None,
-                _ => return outcome,
+            let (cause, wait) = match &outcome {
+                Ok(raw) if is_retryable_status(raw.status) => (RetryCause::Status, retry_after(&raw.headers)),
+                Err(Failure::Timeout(_)) => (RetryCause::Transport, None),
+                Err(Failure::Transport(e)) if is_transient(e) => (RetryCause::Transport, None),
+                Ok(raw) => {
+                    if raw.status.is_success() {
+                        inner.budget.deposit();
+                    }
+                    return outcome;
+                }
+                Err(_) => return outcome,
             };
             if !retry_allowed || retries >= max_retries {
+                return outcome;
+            }
+            if let Err(refusal) = inner.budget.withdraw(cause) {
+                attempt.refused(&outcome, refusal.cost, refusal.available);
                 return outcome;
             }
             let delay = inner.retry.delay(retries, wait);

@@ -4,7 +4,9 @@
 //! path *template* (`/conversations/{id}/messages`, never the filled path, which
 //! carries ids); one `attempt` span per try inside it, with the status (or the
 //! kind of failure), the duration and, when it is retried, why; a `retrying`
-//! event before each wait, and a `page` event per page of a cursor walk.
+//! event before each wait, a `retry refused` event (at `WARN`) when the retry
+//! budget has too few tokens for a retry the policy allows, and a `page` event
+//! per page of a cursor walk.
 //!
 //! What is never recorded: header values (the bearer token and every configured
 //! header, which a spec may mark as a secret), the filled path, the query, bodies
@@ -30,6 +32,14 @@ mod imp {
             Failure::Invalid(_) => "invalid request",
             Failure::Transport(_) => "transport error",
             Failure::Timeout(_) => "timeout",
+        }
+    }
+
+    /// Why an outcome would be retried: `status 503`, `timeout`, `transport error`.
+    fn retry_reason(outcome: &Result<Raw, Failure>) -> String {
+        match outcome {
+            Ok(raw) => format!("status {}", raw.status.as_u16()),
+            Err(failure) => failure_kind(failure).to_owned(),
         }
     }
 
@@ -96,13 +106,17 @@ mod imp {
 
         /// Records that this attempt's outcome is retried after `delay`.
         pub(crate) fn retrying(&self, outcome: &Result<Raw, Failure>, delay: Duration) {
-            let reason = match outcome {
-                Ok(raw) => format!("status {}", raw.status.as_u16()),
-                Err(failure) => failure_kind(failure).to_owned(),
-            };
+            let reason = retry_reason(outcome);
             self.span.record("retry_reason", reason.as_str());
             let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
             tracing::info!(target: "client_runtime", parent: &self.call, reason = reason.as_str(), delay_ms, "retrying");
+        }
+
+        /// Records that this attempt's outcome would have been retried, but the
+        /// retry budget held `available` tokens and the retry cost `cost`.
+        pub(crate) fn refused(&self, outcome: &Result<Raw, Failure>, cost: u32, available: u32) {
+            let reason = retry_reason(outcome);
+            tracing::warn!(target: "client_runtime", parent: &self.call, reason = reason.as_str(), cost, available, "retry refused");
         }
     }
 
@@ -140,6 +154,9 @@ mod imp {
 
         #[inline(always)]
         pub(crate) fn retrying(&self, _: &Result<Raw, Failure>, _: Duration) {}
+
+        #[inline(always)]
+        pub(crate) fn refused(&self, _: &Result<Raw, Failure>, _: u32, _: u32) {}
     }
 
     #[inline(always)]
