@@ -4,7 +4,7 @@
 pub use client::*;
 pub use ::client_runtime::{
     ApiError, BuildError, DecodeError, InvalidRequest, NoErrorBody, PaginationError,
-    Response, RetryPolicy,
+    Response, RetryBudget, RetryCosts, RetryPolicy,
 };
 /// The runtime this crate is built on, for its `reqwest`, `futures_util` and `chrono`.
 pub use ::client_runtime;

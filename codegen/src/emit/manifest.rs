@@ -228,7 +228,10 @@ pub fn readme(api: &Api, crate_name: &str, spec_file: &str, header: &str) -> Str
     let _ = writeln!(
         out,
         "Idempotent requests are retried (default 2 times) on connection errors, timeouts and statuses 408, 429, 500, 502, 503 and 504, \
-         with exponential backoff and jitter, honouring `Retry-After`. Each request builder also takes `.timeout(..)` and `.max_retries(..)`.\n"
+         with exponential backoff and jitter, honouring `Retry-After`. Each request builder also takes `.timeout(..)` and `.max_retries(..)`. \
+         All retries of a client and its clones draw on one retry budget, a token bucket (`RetryBudget`: 500 tokens, 5 a retry, 10 after a timeout or connection error, 1 back per success): \
+         when it is empty the error is returned without a retry, so a struggling server is not hit by every task's retries at once. \
+         `.retry_budget(RetryBudget::new(..))` sizes it, `.retry_budget(RetryBudget::disabled())` turns it off.\n"
     );
 
     let _ = writeln!(out, "### Tracing\n");
@@ -236,7 +239,7 @@ pub fn readme(api: &Api, crate_name: &str, spec_file: &str, header: &str) -> Str
         out,
         "With the `tracing` feature (on by default), every call is a `request` span of the \
          [`tracing`](https://docs.rs/tracing) crate, with the fields `operation` (the spec's operation id), `method`, `path_template` (never the filled path), `status` and `attempts`; \
-         each try is an `attempt` span inside it (`attempt`, `status` or `error`, `duration_ms`, `retry_reason`), a retry is a `retrying` event and each page of a cursor walk a `page` event. \
+         each try is an `attempt` span inside it (`attempt`, `status` or `error`, `duration_ms`, `retry_reason`), a retry is a `retrying` event, a retry the budget refuses a `retry refused` event, and each page of a cursor walk a `page` event. \
          No header value (the token included), query or body is ever recorded. \
          `default-features = false` leaves `tracing` out.\n"
     );

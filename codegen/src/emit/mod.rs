@@ -61,7 +61,7 @@ pub fn single_file(api: &Api) -> TokenStream {
 fn root_items() -> TokenStream {
     quote! {
         pub use client::*;
-        pub use ::client_runtime::{ApiError, BuildError, DecodeError, InvalidRequest, NoErrorBody, PaginationError, Response, RetryPolicy};
+        pub use ::client_runtime::{ApiError, BuildError, DecodeError, InvalidRequest, NoErrorBody, PaginationError, Response, RetryBudget, RetryCosts, RetryPolicy};
         /// The runtime this crate is built on, for its `reqwest`, `futures_util` and `chrono`.
         pub use ::client_runtime;
 

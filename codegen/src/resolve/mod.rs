@@ -22,7 +22,7 @@ type BoxedSchema = ReferenceOr<Box<Schema>>;
 const MAX_DEPTH: usize = 64;
 
 /// Names the generated crate root uses itself.
-const ROOT_RESERVED: &[&str] = &["Client", "ClientBuilder", "Error", "Response", "Result", "RequestOptions", "RetryPolicy"];
+const ROOT_RESERVED: &[&str] = &["Client", "ClientBuilder", "Error", "Response", "Result", "RequestOptions", "RetryBudget", "RetryCosts", "RetryPolicy"];
 
 /// Builder methods and fields every request builder has besides its parameters.
 const BUILDER_RESERVED: &[&str] = &[
