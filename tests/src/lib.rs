@@ -158,6 +158,8 @@ pub mod raw_server {
         StallAfter(usize, Duration),
         /// Nothing at all is sent: the connection is closed after reading the request.
         HangUp,
+        /// Nothing at all is sent: the connection is reset (`SO_LINGER` 0, so the close sends a RST).
+        Reset,
     }
 
     /// One scripted response, and how to misbehave while sending it.
@@ -233,6 +235,14 @@ pub mod raw_server {
         /// the connection would.
         pub fn hang_up(mut self) -> Self {
             self.fault = Fault::HangUp;
+            self
+        }
+
+        /// Sends nothing at all: resets the connection once the request is read
+        /// (after any [`delay`](Self::delay)): the close sends a TCP RST, not a FIN,
+        /// as a server that crashed or a load balancer cutting connections does.
+        pub fn reset(mut self) -> Self {
+            self.fault = Fault::Reset;
             self
         }
 
@@ -369,19 +379,29 @@ pub mod raw_server {
             log.push(request.clone());
         }
         let reply = respond(&request);
+        answer(stream, &reply).await;
+    }
+
+    /// Sends `reply` after its delay, with its fault, and closes the connection.
+    pub(crate) async fn answer(mut stream: TcpStream, reply: &Reply) {
         tokio::time::sleep(reply.delay).await;
-        let _ = write_reply(&mut stream, &reply).await;
+        if reply.fault == Fault::Reset {
+            // Dropped with a zero linger: the kernel answers the close with a RST.
+            let _ = stream.set_zero_linger();
+            return;
+        }
+        let _ = write_reply(&mut stream, reply).await;
         let _ = stream.shutdown().await;
     }
 
     async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
-        if reply.fault == Fault::HangUp {
+        if matches!(reply.fault, Fault::HangUp | Fault::Reset) {
             return Ok(());
         }
         stream.write_all(&reply.head()).await?;
         match reply.fault {
             Fault::None => stream.write_all(&reply.body).await?,
-            Fault::HangUp => {}
+            Fault::HangUp | Fault::Reset => {}
             Fault::CloseAfter(n) => stream.write_all(&reply.body[..n.min(reply.body.len())]).await?,
             Fault::StallAfter(n, stall) => {
                 stream.write_all(&reply.body[..n.min(reply.body.len())]).await?;
@@ -393,7 +413,7 @@ pub mod raw_server {
     }
 
     /// Reads one request; `None` if the connection closed or sent something that is not HTTP/1.1.
-    async fn read_request(stream: &mut TcpStream) -> Option<RecordedRequest> {
+    pub(crate) async fn read_request(stream: &mut TcpStream) -> Option<RecordedRequest> {
         let mut buf = Vec::with_capacity(1024);
         let head_end = loop {
             if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {

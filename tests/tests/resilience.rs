@@ -9,7 +9,7 @@ use chrono::Timelike;
 
 use client_tests::raw_server::{closed_port, Reply, TestServer};
 use moveworks_client::client_runtime::StatusCode;
-use moveworks_client::{Error, ListConversationMessagesError};
+use moveworks_client::{Error, ListConversationMessagesError, RetryBudget, RetryCosts};
 use serde_json::{json, Value};
 
 const CONV: &str = "conv_01";
@@ -362,6 +362,20 @@ async fn a_connection_closed_before_any_response_is_retried_then_a_transport_err
 }
 
 #[tokio::test]
+async fn a_reset_connection_is_retried_then_a_transport_error() {
+    let server = TestServer::always(Reply::new(200).reset()).await;
+    let client = moveworks(&server, 2);
+    let err = client.list_conversation_messages(CONV).send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.is_retryable(), "{err}");
+    assert_eq!(server.request_count(), 1 + 2);
+
+    let server = TestServer::scripted([Reply::new(200).reset(), ok()]).await;
+    moveworks(&server, 2).list_conversation_messages(CONV).send().await.unwrap();
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
 async fn a_truncated_json_body_with_a_correct_length_is_a_decode_error() {
     let text = mw_page().to_string();
     let server = TestServer::always(Reply::raw_json(200, &text[..text.len() / 2])).await;
@@ -410,6 +424,127 @@ async fn a_refused_connection_is_a_retryable_transport_error() {
     assert_eq!(err.status(), None);
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     assert!(err.to_string().starts_with("transport error"), "{err}");
+}
+
+// ---- the retry budget ----------------------------------------------------
+
+fn budgeted(server: &TestServer, max_retries: u32, budget: RetryBudget) -> moveworks_client::Client {
+    moveworks_client::Client::builder("tok", "assistant")
+        .base_url(server.url())
+        .timeout(Duration::from_secs(5))
+        .retry_policy(policy(max_retries))
+        .retry_budget(budget)
+        .build()
+        .unwrap()
+}
+
+fn busy() -> Reply {
+    Reply::text(503, "text/plain", "busy")
+}
+
+#[tokio::test]
+async fn retries_stop_when_the_budget_is_empty_and_resume_after_successes() {
+    // 10 tokens, 5 a retry, 5 back per success; the policy alone would allow 5 retries a call.
+    let server = TestServer::scripted([
+        busy(), busy(), busy(), // call 1: two retries paid for, the third refused
+        busy(),                 // call 2: refused at once
+        ok(),                   // call 3: a success pays 5 back
+        busy(), ok(),           // call 4: one retry again, and it succeeds
+    ])
+    .await;
+    let costs = RetryCosts { retry: 5, timeout_retry: 10, success_deposit: 5 };
+    let client = budgeted(&server, 5, RetryBudget::with_costs(10, costs));
+    let budget = client.http_client().retry_budget().clone();
+
+    let err = client.list_conversation_messages(CONV).send().await.unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE), "the last attempt's error: {err:?}");
+    assert_eq!(server.request_count(), 3, "1 attempt + the 2 retries 10 tokens pay for, not 1 + 5");
+    assert_eq!((budget.available(), budget.refused()), (Some(0), 1));
+
+    // A clone of the client draws on the same, empty, bucket.
+    let clone = client.clone();
+    let err = clone.list_conversation_messages(CONV).send().await.unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(server.request_count(), 4, "no retry at all");
+    assert_eq!(budget.refused(), 2);
+
+    clone.list_conversation_messages(CONV).send().await.unwrap();
+    assert_eq!(budget.available(), Some(5), "a success deposits");
+
+    let page = client.list_conversation_messages(CONV).send().await.unwrap();
+    assert_eq!(page.messages[0].message_id, "m1", "retried again once the bucket held a retry's cost");
+    assert_eq!(server.request_count(), 7);
+    assert_eq!((budget.available(), budget.refused()), (Some(5), 2), "5 paid for the retry, 5 back for its success");
+}
+
+#[tokio::test]
+async fn a_retry_after_a_connection_error_costs_more() {
+    // 15 tokens: a retry after a hang-up takes 10, so a second one does not fit, a status retry (5) does.
+    let server = TestServer::scripted([Reply::new(200).hang_up(), Reply::new(200).hang_up(), busy(), ok()]).await;
+    let client = budgeted(&server, 5, RetryBudget::new(15));
+    let budget = client.http_client().retry_budget();
+    let err = client.list_conversation_messages(CONV).send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(server.request_count(), 2);
+    assert_eq!((budget.available(), budget.refused()), (Some(5), 1));
+    client.list_conversation_messages(CONV).send().await.unwrap();
+    assert_eq!(server.request_count(), 4, "the 503 was retried with the last 5 tokens");
+    assert_eq!(budget.available(), Some(1), "and the success paid 1 back");
+}
+
+#[tokio::test]
+async fn concurrent_callers_share_the_budget_so_a_down_server_gets_few_retries() {
+    // 20 callers against a server that is down, 2 retries each by the policy: 60 requests
+    // without a budget; a budget of 50 tokens pays for 10 retries among all of them.
+    let server = TestServer::always(busy()).await;
+    let client = budgeted(&server, 2, RetryBudget::new(50));
+    let calls = (0..20).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.list_conversation_messages(CONV).send().await })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        let err = call.await.unwrap().unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    }
+    assert_eq!(server.request_count(), 20 + 10);
+    let budget = client.http_client().retry_budget();
+    assert_eq!(budget.available(), Some(0));
+    // A caller ends on a refusal unless it got both its retries paid for (at most 5 did).
+    assert!((15..=20).contains(&budget.refused()), "{budget:?}");
+
+    // The same against a disabled budget: every retry the policy allows.
+    let server = TestServer::always(busy()).await;
+    let client = budgeted(&server, 2, RetryBudget::disabled());
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_conversation_messages(CONV).send().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap_err();
+    }
+    assert_eq!(server.request_count(), 20 * 3);
+}
+
+#[tokio::test]
+async fn a_budget_is_per_client_unless_shared() {
+    let server = TestServer::always(busy()).await;
+    let a = moveworks(&server, 2);
+    let b = moveworks(&server, 2);
+    assert_eq!(a.http_client().retry_budget().available(), Some(RetryBudget::DEFAULT_CAPACITY), "on by default, full");
+    a.list_conversation_messages(CONV).send().await.unwrap_err();
+    assert_eq!(a.http_client().retry_budget().available(), Some(490));
+    assert_eq!(b.http_client().retry_budget().available(), Some(500), "another client, another bucket");
+
+    let shared = RetryBudget::new(5);
+    let c = budgeted(&server, 2, shared.clone());
+    let d = budgeted(&server, 2, shared.clone());
+    c.list_conversation_messages(CONV).send().await.unwrap_err();
+    let before = server.request_count();
+    d.list_conversation_messages(CONV).send().await.unwrap_err();
+    assert_eq!(server.request_count() - before, 1, "c spent the shared bucket");
+    assert_eq!(shared.refused(), 2);
 }
 
 // ---- the other clients ---------------------------------------------------

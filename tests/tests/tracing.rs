@@ -190,3 +190,38 @@ async fn timeouts_are_recorded_as_the_attempts_error_and_retry_reason() {
     let text = capture.all_text();
     assert!(!text.contains(TOKEN) && !text.contains(CONV), "{text}");
 }
+
+#[tokio::test]
+async fn a_retry_the_budget_refuses_is_a_retry_refused_event_in_the_call_span() {
+    let server = TestServer::always(Reply::json(503, &json!({"error": {"code": "UNAVAILABLE", "message": "busy"}}))).await;
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+
+    // 7 tokens: the first retry (5) is paid for, the second is not.
+    let client = moveworks_client::Client::builder(TOKEN, ASSISTANT)
+        .base_url(server.url())
+        .retry_policy(moveworks_client::RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+            max_retry_after: Duration::from_millis(10),
+        })
+        .retry_budget(moveworks_client::RetryBudget::new(7))
+        .build()
+        .unwrap();
+    let err = client.list_conversation_messages(CONV).send().await.unwrap_err();
+    assert_eq!(err.status(), Some(moveworks_client::client_runtime::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(server.request_count(), 2);
+
+    assert_eq!(capture.events("retrying").len(), 1, "the paid retry");
+    let refused = capture.events("retry refused");
+    assert_eq!(refused.len(), 1, "{refused:#?}");
+    assert_eq!(refused[0].parent.as_deref(), Some("request"));
+    assert_eq!(refused[0].field("reason"), Some("status 503"));
+    assert_eq!(refused[0].field("cost"), Some("5"));
+    assert_eq!(refused[0].field("available"), Some("2"));
+    let attempts = capture.spans("attempt");
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(attempts[1].field("retry_reason"), None, "the refused attempt was not retried");
+    assert_eq!(capture.spans("request")[0].field("attempts"), Some("2"));
+}
