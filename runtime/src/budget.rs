@@ -13,7 +13,8 @@ pub struct RetryCosts {
     /// Withdrawn for a retry after a timeout or a connection error, which cost
     /// the server (or the network) more than an answer did. Default 10.
     pub timeout_retry: u32,
-    /// Deposited by every successful (2xx) response, up to the capacity. Default 1.
+    /// Deposited by a successful (2xx) response to a first attempt, up to the
+    /// capacity. Default 1. (A retry that succeeds gives back its own cost instead.)
     pub success_deposit: u32,
 }
 
@@ -27,17 +28,19 @@ impl Default for RetryCosts {
 ///
 /// The bucket starts full, at its capacity (default 500 tokens). Before a retry
 /// the client withdraws its cost ([`RetryCosts::retry`], 5; after a timeout or a
-/// connection error [`RetryCosts::timeout_retry`], 10); each successful response
-/// deposits [`RetryCosts::success_deposit`] (1), never beyond the capacity.
-/// When the bucket holds less than a retry costs, the retry is not made and the
-/// error the attempt got is returned at once, as if the retries were used up.
-/// This is the AWS SDKs' standard retry quota (500 tokens, 5 per retry, 10 per
-/// timeout retry), except that a retry that succeeds earns the usual deposit
-/// rather than a refund of its cost.
+/// connection error [`RetryCosts::timeout_retry`], 10). A successful (2xx)
+/// response deposits tokens, never beyond the capacity: a first attempt's
+/// [`RetryCosts::success_deposit`] (1), a retry's own cost back (the retry
+/// worked, so it did the server no harm). When the bucket holds less than a
+/// retry costs, the retry is not made and the error the attempt got is returned
+/// at once, as if the retries were used up. This is the AWS SDKs' standard
+/// retry quota (500 tokens, 5 a retry, 10 a timeout retry, 1 a success, retry
+/// costs refunded on success).
 ///
-/// With the defaults, a client can make 100 retries (50 after timeouts) before
-/// it has to earn more; after that it retries at most once per 5 successes, so
-/// a server that is down gets each call's first attempt only, not three.
+/// So only retries that fail again drain the bucket. With the defaults a client
+/// can lose 100 of them (50 after timeouts) before it has to earn more; after
+/// that it pays for at most one such retry per 5 first-attempt successes, and a
+/// server that is down gets each call's first attempt only, not three.
 ///
 /// A client builds its own budget unless given one
 /// ([`ClientBuilder::retry_budget`](crate::ClientBuilder::retry_budget)).
@@ -117,15 +120,15 @@ impl RetryBudget {
         self.bucket.as_ref().map_or(0, |b| b.refused.load(Ordering::Relaxed))
     }
 
-    /// Pays for one retry, or says why not (and counts the refusal).
-    pub(crate) fn withdraw(&self, cause: RetryCause) -> Result<(), Refusal> {
-        let Some(bucket) = &self.bucket else { return Ok(()) };
+    /// Pays for one retry, returning its cost, or says why not (and counts the refusal).
+    pub(crate) fn withdraw(&self, cause: RetryCause) -> Result<u32, Refusal> {
+        let Some(bucket) = &self.bucket else { return Ok(0) };
         let cost = match cause {
             RetryCause::Status => bucket.costs.retry,
             RetryCause::Transport => bucket.costs.timeout_retry,
         };
         match bucket.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost)) {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(cost),
             Err(available) => {
                 bucket.refused.fetch_add(1, Ordering::Relaxed);
                 Err(Refusal { cost, available })
@@ -133,10 +136,13 @@ impl RetryBudget {
         }
     }
 
-    /// A successful response: deposits its earning, up to the capacity.
-    pub(crate) fn deposit(&self) {
+    /// A successful response: `retry_cost` is what the retry that got it was
+    /// paid (`None` for a first attempt), refunded; a first attempt deposits
+    /// the success deposit. Never beyond the capacity.
+    pub(crate) fn succeeded(&self, retry_cost: Option<u32>) {
         let Some(bucket) = &self.bucket else { return };
-        let (capacity, earned) = (bucket.capacity, bucket.costs.success_deposit);
+        let capacity = bucket.capacity;
+        let earned = retry_cost.unwrap_or(bucket.costs.success_deposit);
         // `None` (bucket full) leaves it alone without a write: the common case under no failure.
         let _ = bucket.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
             (t < capacity).then(|| t.saturating_add(earned).min(capacity))
@@ -182,42 +188,56 @@ mod tests {
     #[test]
     fn retries_withdraw_their_cost_until_the_bucket_is_short() {
         let b = RetryBudget::with_costs(23, RetryCosts { retry: 5, timeout_retry: 10, success_deposit: 1 });
-        assert_eq!(b.withdraw(RetryCause::Status), Ok(()));
+        assert_eq!(b.withdraw(RetryCause::Status), Ok(5));
         assert_eq!(b.available(), Some(18));
-        assert_eq!(b.withdraw(RetryCause::Transport), Ok(()));
+        assert_eq!(b.withdraw(RetryCause::Transport), Ok(10));
         assert_eq!(b.available(), Some(8));
         assert_eq!(b.withdraw(RetryCause::Transport), Err(Refusal { cost: 10, available: 8 }), "a timeout retry costs more");
         assert_eq!(b.available(), Some(8), "a refusal takes nothing");
-        assert_eq!(b.withdraw(RetryCause::Status), Ok(()), "a cheaper retry still fits");
+        assert_eq!(b.withdraw(RetryCause::Status), Ok(5), "a cheaper retry still fits");
         assert_eq!(b.withdraw(RetryCause::Status), Err(Refusal { cost: 5, available: 3 }));
         assert_eq!(b.refused(), 2);
     }
 
     #[test]
-    fn successes_refill_up_to_the_capacity_and_retries_resume() {
+    fn first_attempt_successes_refill_up_to_the_capacity_and_retries_resume() {
         let b = RetryBudget::with_costs(10, RetryCosts { retry: 5, timeout_retry: 10, success_deposit: 2 });
-        b.deposit();
+        b.succeeded(None);
         assert_eq!(b.available(), Some(10), "never beyond the capacity");
-        assert_eq!(b.withdraw(RetryCause::Transport), Ok(()));
+        assert_eq!(b.withdraw(RetryCause::Transport), Ok(10));
         assert!(b.withdraw(RetryCause::Status).is_err(), "empty");
-        b.deposit();
-        b.deposit();
+        b.succeeded(None);
+        b.succeeded(None);
         assert_eq!(b.available(), Some(4));
         assert!(b.withdraw(RetryCause::Status).is_err(), "4 < 5");
-        b.deposit();
-        assert_eq!(b.withdraw(RetryCause::Status), Ok(()), "resumed after successes");
+        b.succeeded(None);
+        assert_eq!(b.withdraw(RetryCause::Status), Ok(5), "resumed after successes");
         assert_eq!(b.available(), Some(1));
         for _ in 0..100 {
-            b.deposit();
+            b.succeeded(None);
         }
         assert_eq!(b.available(), Some(10));
+    }
+
+    #[test]
+    fn a_retry_that_succeeds_is_refunded_so_only_retries_that_fail_again_drain() {
+        let b = RetryBudget::new(20);
+        let cost = b.withdraw(RetryCause::Transport).unwrap();
+        b.succeeded(Some(cost));
+        assert_eq!(b.available(), Some(20), "refunded, capped at the capacity");
+        // Two retries, the first failed again: its 5 stay spent, the second's 10 come back.
+        let first = b.withdraw(RetryCause::Status).unwrap();
+        let second = b.withdraw(RetryCause::Transport).unwrap();
+        assert_eq!((first, second, b.available()), (5, 10, Some(5)));
+        b.succeeded(Some(second));
+        assert_eq!(b.available(), Some(15));
     }
 
     #[test]
     fn clones_share_one_bucket() {
         let a = RetryBudget::new(10);
         let b = a.clone();
-        assert_eq!(b.withdraw(RetryCause::Status), Ok(()));
+        assert_eq!(b.withdraw(RetryCause::Status), Ok(5));
         assert_eq!(a.available(), Some(5));
         assert!(a.withdraw(RetryCause::Transport).is_err());
         assert_eq!(b.refused(), 1);
@@ -229,9 +249,9 @@ mod tests {
     fn a_disabled_budget_pays_for_everything() {
         let b = RetryBudget::disabled();
         for _ in 0..1000 {
-            assert_eq!(b.withdraw(RetryCause::Transport), Ok(()));
+            assert_eq!(b.withdraw(RetryCause::Transport), Ok(0));
         }
-        b.deposit();
+        b.succeeded(None);
         assert_eq!((b.available(), b.capacity(), b.refused(), b.is_enabled()), (None, None, 0, false));
         assert_eq!(format!("{b:?}"), "RetryBudget::disabled()");
     }
@@ -241,7 +261,7 @@ mod tests {
         let none = RetryBudget::new(0);
         assert!(none.withdraw(RetryCause::Status).is_err());
         let free = RetryBudget::with_costs(0, RetryCosts { retry: 0, timeout_retry: 0, success_deposit: 0 });
-        assert_eq!(free.withdraw(RetryCause::Transport), Ok(()));
+        assert_eq!(free.withdraw(RetryCause::Transport), Ok(0));
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl<C: From<HttpClient>> ClientBuilder<C> {
     ///
     /// Default: a new [`RetryBudget::default()`] for each client built (500
     /// tokens, 5 a retry, 10 a retry after a timeout or connection error, 1
-    /// back per success). Give clones of one budget to several clients to make
+    /// back per first-attempt success, a retry's cost back when it succeeds). Give clones of one budget to several clients to make
     /// them share it; [`RetryBudget::disabled()`] retries by the policy alone.
     pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
         self.budget = Some(budget);
@@ -390,13 +390,15 @@ impl HttpClient {
     ///
     /// A retry needs three things: an idempotent method, a retry left in the
     /// policy, and the budget's tokens for it; without any of them the last
-    /// outcome is returned as it is. Every 2xx response pays into the budget.
+    /// outcome is returned as it is. A 2xx response pays into the budget: a
+    /// first attempt's deposit, or the cost of the retry that got it back.
     async fn send(&self, request: &Request) -> Result<Raw, Failure> {
         let inner = &*self.inner;
         let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries);
         let retry_allowed = is_idempotent(&request.method);
         let call = crate::trace::Call::start(request);
         let mut retries = 0;
+        let mut last_cost = None;
         loop {
             let attempt = call.attempt(retries);
             let outcome = attempt.run(self.send_once(request)).await;
@@ -406,7 +408,7 @@ impl HttpClient {
                 Err(Failure::Transport(e)) if is_transient(e) => (RetryCause::Transport, None),
                 Ok(raw) => {
                     if raw.status.is_success() {
-                        inner.budget.deposit();
+                        inner.budget.succeeded(last_cost);
                     }
                     return outcome;
                 }
@@ -415,9 +417,12 @@ impl HttpClient {
             if !retry_allowed || retries >= max_retries {
                 return outcome;
             }
-            if let Err(refusal) = inner.budget.withdraw(cause) {
-                attempt.refused(&outcome, refusal.cost, refusal.available);
-                return outcome;
+            match inner.budget.withdraw(cause) {
+                Ok(cost) => last_cost = Some(cost),
+                Err(refusal) => {
+                    attempt.refused(&outcome, refusal.cost, refusal.available);
+                    return outcome;
+                }
             }
             let delay = inner.retry.delay(retries, wait);
             attempt.retrying(&outcome, delay);

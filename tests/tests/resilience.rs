@@ -444,7 +444,7 @@ fn busy() -> Reply {
 
 #[tokio::test]
 async fn retries_stop_when_the_budget_is_empty_and_resume_after_successes() {
-    // 10 tokens, 5 a retry, 5 back per success; the policy alone would allow 5 retries a call.
+    // 10 tokens, 5 a retry, 5 back per first-attempt success; the policy alone would allow 5 retries a call.
     let server = TestServer::scripted([
         busy(), busy(), busy(), // call 1: two retries paid for, the third refused
         busy(),                 // call 2: refused at once
@@ -474,7 +474,7 @@ async fn retries_stop_when_the_budget_is_empty_and_resume_after_successes() {
     let page = client.list_conversation_messages(CONV).send().await.unwrap();
     assert_eq!(page.messages[0].message_id, "m1", "retried again once the bucket held a retry's cost");
     assert_eq!(server.request_count(), 7);
-    assert_eq!((budget.available(), budget.refused()), (Some(5), 2), "5 paid for the retry, 5 back for its success");
+    assert_eq!((budget.available(), budget.refused()), (Some(5), 2), "5 paid for the retry, refunded when it succeeded");
 }
 
 #[tokio::test]
@@ -489,7 +489,7 @@ async fn a_retry_after_a_connection_error_costs_more() {
     assert_eq!((budget.available(), budget.refused()), (Some(5), 1));
     client.list_conversation_messages(CONV).send().await.unwrap();
     assert_eq!(server.request_count(), 4, "the 503 was retried with the last 5 tokens");
-    assert_eq!(budget.available(), Some(1), "and the success paid 1 back");
+    assert_eq!(budget.available(), Some(5), "and the retry that succeeded was refunded");
 }
 
 #[tokio::test]

@@ -229,7 +229,7 @@ pub fn readme(api: &Api, crate_name: &str, spec_file: &str, header: &str) -> Str
         out,
         "Idempotent requests are retried (default 2 times) on connection errors, timeouts and statuses 408, 429, 500, 502, 503 and 504, \
          with exponential backoff and jitter, honouring `Retry-After`. Each request builder also takes `.timeout(..)` and `.max_retries(..)`. \
-         All retries of a client and its clones draw on one retry budget, a token bucket (`RetryBudget`: 500 tokens, 5 a retry, 10 after a timeout or connection error, 1 back per success): \
+         All retries of a client and its clones draw on one retry budget, a token bucket (`RetryBudget`: 500 tokens, 5 a retry, 10 after a timeout or connection error, refunded when the retry succeeds, 1 back per first-attempt success): \
          when it is empty the error is returned without a retry, so a struggling server is not hit by every task's retries at once. \
          `.retry_budget(RetryBudget::new(..))` sizes it, `.retry_budget(RetryBudget::disabled())` turns it off.\n"
     );
