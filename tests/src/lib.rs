@@ -5,7 +5,11 @@
 //!
 //! [`raw_server`] is a scripted HTTP/1.1 server on loopback for the tests
 //! that need a server to misbehave in ways a mock framework does not offer
-//! (closing mid-body, stalling, lying about `Content-Length`).
+//! (closing mid-body, stalling, lying about `Content-Length`); [`load`] is the
+//! load scenario (many tasks walking pages through one client against a
+//! faulty server) shared by `tests/load.rs` and the load bench.
+
+pub mod load;
 
 pub mod raw_server {
     //! A small, scripted HTTP/1.1 server on `127.0.0.1` for behaviour tests.
