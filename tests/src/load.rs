@@ -58,6 +58,7 @@ pub struct Faults {
     pub too_slow: f64,
     /// A response that is served is first delayed by up to `max_delay` (not a fault).
     pub delayed: f64,
+    /// The longest such delay (well under the client's timeout).
     pub max_delay: Duration,
     /// From this attempt on (0-based) a page is always served.
     pub max_per_page: u32,
