@@ -218,6 +218,79 @@ impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
     }
 }
 
+/// An externally tagged `oneOf` as generated code describes it to [`deserialize_tagged`]: its
+/// keys, how to decode the value under each, and its catch-all. The decoding logic lives in the
+/// runtime, once; each generated type only says what differs.
+pub trait ExternallyTagged: Sized {
+    /// What the input should have been, for the error when it is not an object (`` a `Content` object ``).
+    const EXPECTING: &'static str;
+    /// The variants' keys, in variant order.
+    const KEYS: &'static [&'static str];
+    /// Decodes the value under `KEYS[index]` (the next value of `map`) as that variant.
+    fn known<'de, A: serde::de::MapAccess<'de>>(index: usize, map: &mut A) -> Result<Self, A::Error>;
+    /// The catch-all: an object none of whose keys is known, kept whole.
+    fn unknown(object: serde_json::Value) -> Self;
+}
+
+/// Deserialises an externally tagged `oneOf`: the first known key decides, wherever it stands,
+/// and its value is decoded straight into its variant (no `serde_json::Value` in between);
+/// an object with no known key is kept whole as the catch-all.
+///
+/// The common object, `{"known_key": value}`, costs one key lookup and the variant's own
+/// decode: the keys after it are skipped without being decoded or allocated. Only an object
+/// that starts with a key this client does not know is collected into a map, which it needs
+/// if no known key follows.
+pub fn deserialize_tagged<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: ExternallyTagged,
+{
+    struct Visitor<T>(std::marker::PhantomData<T>);
+    impl<'de, T: ExternallyTagged> serde::de::Visitor<'de> for Visitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            match map.next_key_seed(KeySeed(T::KEYS))? {
+                Some(Key::Known(index)) => known_then_skip(index, &mut map),
+                Some(Key::Unknown(key)) => unknown_first(key, map),
+                None => Ok(T::unknown(serde_json::Value::Object(serde_json::Map::new()))),
+            }
+        }
+    }
+    deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+}
+
+/// Decodes the variant under `KEYS[index]`, then skips what follows it (read, not kept: a
+/// deserialiser checks that a map was read to its end).
+#[inline(always)]
+fn known_then_skip<'de, A: serde::de::MapAccess<'de>, T: ExternallyTagged>(index: usize, map: &mut A) -> Result<T, A::Error> {
+    let value = T::known(index, map)?;
+    while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+        map.next_value::<serde::de::IgnoredAny>()?;
+    }
+    Ok(value)
+}
+
+/// The rest of an object whose first key, `first`, is unknown: a known key further on still
+/// decides; if none comes, the whole object is the catch-all.
+#[cold]
+#[inline(never)]
+fn unknown_first<'de, A: serde::de::MapAccess<'de>, T: ExternallyTagged>(first: String, mut map: A) -> Result<T, A::Error> {
+    let mut object = serde_json::Map::new();
+    object.insert(first, map.next_value()?);
+    while let Some(key) = map.next_key_seed(KeySeed(T::KEYS))? {
+        match key {
+            Key::Known(index) => return known_then_skip(index, &mut map),
+            Key::Unknown(key) => {
+                object.insert(key, map.next_value()?);
+            }
+        }
+    }
+    Ok(T::unknown(serde_json::Value::Object(object)))
+}
+
 #[cfg(test)]
 mod value_tests {
     use super::*;
@@ -242,6 +315,83 @@ mod value_tests {
         assert_eq!(KeySeed(keys).deserialize(&mut de).unwrap(), Key::Known(1));
         let mut de = serde_json::Deserializer::from_str(r#""html""#);
         assert_eq!(KeySeed(keys).deserialize(&mut de).unwrap(), Key::Unknown("html".into()));
+    }
+
+    /// A `oneOf` written the way the generator emits one.
+    #[derive(Debug, PartialEq)]
+    enum Content {
+        Text(String),
+        Count(i64),
+        Unknown(serde_json::Value),
+    }
+
+    impl ExternallyTagged for Content {
+        const EXPECTING: &'static str = "a `Content` object";
+        const KEYS: &'static [&'static str] = &["text", "count"];
+        fn known<'de, A: serde::de::MapAccess<'de>>(index: usize, map: &mut A) -> Result<Self, A::Error> {
+            match index {
+                0 => map.next_value().map(Self::Text),
+                _ => map.next_value().map(Self::Count),
+            }
+        }
+        fn unknown(object: serde_json::Value) -> Self {
+            Self::Unknown(object)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Content {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_tagged(deserializer)
+        }
+    }
+
+    /// Decodes `json` from its text (serde_json's streaming deserialiser) and from a `Value`,
+    /// which must agree.
+    fn tagged(json: &str) -> Result<Content, String> {
+        let streamed = serde_json::from_str::<Content>(json).map_err(|e| e.to_string());
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        let from_value = serde_json::from_value::<Content>(value).map_err(|e| e.to_string());
+        assert_eq!(streamed.is_ok(), from_value.is_ok(), "{json}: {streamed:?} / {from_value:?}");
+        if let (Ok(a), Ok(b)) = (&streamed, &from_value) {
+            assert_eq!(a, b, "{json}");
+        }
+        streamed
+    }
+
+    #[test]
+    fn a_known_first_key_decides_and_what_follows_is_skipped() {
+        assert_eq!(tagged(r#"{"text": "hi"}"#), Ok(Content::Text("hi".into())));
+        assert_eq!(tagged(r#"{"count": 3}"#), Ok(Content::Count(3)));
+        // Keys after the variant, a second known one among them, are read past, not decoded.
+        // (The first key of a `Value`'s object is the first in key order, so it is first here too.)
+        assert_eq!(tagged(r#"{"count": 3, "trace": {"a": [1, null]}, "text": 7}"#), Ok(Content::Count(3)));
+        // The input after the object is where it should be.
+        let list: Vec<Content> = serde_json::from_str(r#"[{"text": "a", "x": 1}, {"count": 2}, {"y": [{}]}]"#).unwrap();
+        assert_eq!(list, [Content::Text("a".into()), Content::Count(2), Content::Unknown(serde_json::json!({"y": [{}]}))]);
+    }
+
+    #[test]
+    fn unknown_keys_before_a_known_one_do_not_hide_it() {
+        assert_eq!(tagged(r#"{"trace": 1, "count": 3, "more": true}"#), Ok(Content::Count(3)));
+        assert_eq!(tagged(r#"{"a": 1, "b": [2], "text": "hi"}"#), Ok(Content::Text("hi".into())));
+    }
+
+    #[test]
+    fn an_object_without_a_known_key_is_kept_whole() {
+        let json = serde_json::json!({"poll": {"question": "?"}, "version": 2});
+        assert_eq!(tagged(&json.to_string()), Ok(Content::Unknown(json)));
+        assert_eq!(tagged("{}"), Ok(Content::Unknown(serde_json::json!({}))));
+    }
+
+    #[test]
+    fn bad_input_is_a_typed_error() {
+        let e = tagged(r#""text""#).unwrap_err();
+        assert!(e.contains("expected a `Content` object"), "{e}");
+        let e = tagged(r#"{"count": "three"}"#).unwrap_err();
+        assert!(e.contains("invalid type: string \"three\", expected i64"), "{e}");
+        // Skipped keys are still read, so JSON that is broken after the variant fails.
+        assert!(serde_json::from_str::<Content>(r#"{"text": "hi", "x": }"#).is_err());
+        assert!(serde_json::from_str::<Content>(r#"{"text": "hi", "x": 1"#).is_err());
     }
 
     #[test]

@@ -49,66 +49,29 @@ pub mod types {
             }
         }
     }
+    impl ::client_runtime::encode::ExternallyTagged for Attachment {
+        const EXPECTING: &'static str = "a `Attachment` object";
+        const KEYS: &'static [&'static str] = &["url", "file_id", "unknown"];
+        #[inline]
+        fn known<'de, A: ::serde::de::MapAccess<'de>>(
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<Self, A::Error> {
+            match index {
+                0 => map.next_value().map(Self::Url),
+                1 => map.next_value().map(Self::FileId),
+                _ => map.next_value().map(Self::Unknown),
+            }
+        }
+        fn unknown(object: ::serde_json::Value) -> Self {
+            Self::Unknown2(object)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for Attachment {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            use ::client_runtime::encode::{Key, KeySeed};
-            const KEYS: &[&str] = &["url", "file_id", "unknown"];
-            struct Visitor;
-            impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                type Value = Attachment;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `Attachment` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<Attachment, A::Error> {
-                    let mut found = ::std::option::Option::None;
-                    let mut rest: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key_seed(KeySeed(KEYS))?
-                    {
-                        match key {
-                            Key::Known(0) if found.is_none() => {
-                                found = ::std::option::Option::Some(
-                                    map.next_value().map(Attachment::Url)?,
-                                );
-                            }
-                            Key::Known(1) if found.is_none() => {
-                                found = ::std::option::Option::Some(
-                                    map.next_value().map(Attachment::FileId)?,
-                                );
-                            }
-                            Key::Known(2) if found.is_none() => {
-                                found = ::std::option::Option::Some(
-                                    map.next_value().map(Attachment::Unknown)?,
-                                );
-                            }
-                            Key::Known(_) => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                            }
-                            Key::Unknown(key) => {
-                                rest.get_or_insert_with(::serde_json::Map::new)
-                                    .insert(key, map.next_value()?);
-                            }
-                        }
-                    }
-                    Ok(
-                        found
-                            .unwrap_or_else(|| Attachment::Unknown2(
-                                ::serde_json::Value::Object(rest.unwrap_or_default()),
-                            )),
-                    )
-                }
-            }
-            deserializer.deserialize_map(Visitor)
+            ::client_runtime::encode::deserialize_tagged(deserializer)
         }
     }
     impl Attachment {
@@ -154,66 +117,29 @@ pub mod types {
             }
         }
     }
+    impl ::client_runtime::encode::ExternallyTagged for Content {
+        const EXPECTING: &'static str = "a `Content` object";
+        const KEYS: &'static [&'static str] = &["plain_text", "markdown_text", "html"];
+        #[inline]
+        fn known<'de, A: ::serde::de::MapAccess<'de>>(
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<Self, A::Error> {
+            match index {
+                0 => map.next_value().map(Self::PlainText),
+                1 => map.next_value().map(Self::MarkdownText),
+                _ => map.next_value().map(Self::Html),
+            }
+        }
+        fn unknown(object: ::serde_json::Value) -> Self {
+            Self::Unknown(object)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for Content {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            use ::client_runtime::encode::{Key, KeySeed};
-            const KEYS: &[&str] = &["plain_text", "markdown_text", "html"];
-            struct Visitor;
-            impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                type Value = Content;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a `Content` object")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> ::std::result::Result<Content, A::Error> {
-                    let mut found = ::std::option::Option::None;
-                    let mut rest: ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    > = ::std::option::Option::None;
-                    while let ::std::option::Option::Some(key) = map
-                        .next_key_seed(KeySeed(KEYS))?
-                    {
-                        match key {
-                            Key::Known(0) if found.is_none() => {
-                                found = ::std::option::Option::Some(
-                                    map.next_value().map(Content::PlainText)?,
-                                );
-                            }
-                            Key::Known(1) if found.is_none() => {
-                                found = ::std::option::Option::Some(
-                                    map.next_value().map(Content::MarkdownText)?,
-                                );
-                            }
-                            Key::Known(2) if found.is_none() => {
-                                found = ::std::option::Option::Some(
-                                    map.next_value().map(Content::Html)?,
-                                );
-                            }
-                            Key::Known(_) => {
-                                map.next_value::<::serde::de::IgnoredAny>()?;
-                            }
-                            Key::Unknown(key) => {
-                                rest.get_or_insert_with(::serde_json::Map::new)
-                                    .insert(key, map.next_value()?);
-                            }
-                        }
-                    }
-                    Ok(
-                        found
-                            .unwrap_or_else(|| Content::Unknown(
-                                ::serde_json::Value::Object(rest.unwrap_or_default()),
-                            )),
-                    )
-                }
-            }
-            deserializer.deserialize_map(Visitor)
+            ::client_runtime::encode::deserialize_tagged(deserializer)
         }
     }
     impl Content {

@@ -365,6 +365,32 @@ mod oneof_external {
     }
 
     #[test]
+    fn keys_after_the_variant_are_skipped_even_known_or_malformed_ones() {
+        // A second known key, and one whose value fits no variant: read past, not decoded.
+        let json = json!({"plain_text": {"text": "hi"}, "html": {"no": "text"}, "markdown_text": 3});
+        assert_eq!(decode::<Content>(&json).unwrap(), Content::PlainText(PlainText { text: "hi".into() }));
+        // The variant decodes in place, so what follows the object is read on as usual.
+        let notes: Vec<Note> = decode(&json!([
+            {"body": {"plain_text": {"text": "a"}, "trace": [1, {"x": null}]}, "attachment": {"url": "u"}},
+            {"body": {"sticker": {"id": "s"}, "v": 2}},
+        ]))
+        .unwrap();
+        assert_eq!(notes[0].body, Content::PlainText(PlainText { text: "a".into() }));
+        assert_eq!(notes[0].attachment, Some(Attachment::Url("u".into())));
+        assert_eq!(notes[1].body, Content::Unknown(json!({"sticker": {"id": "s"}, "v": 2})));
+    }
+
+    #[test]
+    fn what_is_not_an_object_is_a_typed_error() {
+        for json in [json!("plain_text"), json!(["plain_text"]), json!(null), json!(3)] {
+            let error = decode_error::<Content>(json);
+            assert!(error.contains("expected a `Content` object"), "{error}");
+        }
+        // Broken JSON after the variant still fails: the rest is read, not trusted.
+        assert!(serde_json::from_str::<Content>(r#"{"plain_text": {"text": "hi"}, "x": }"#).is_err());
+    }
+
+    #[test]
     fn an_unknown_variant_with_several_keys_round_trips() {
         round_trip::<Content>(json!({"poll": {"question": "?"}, "version": 2}));
     }

@@ -307,12 +307,20 @@ fixtures! {
             "Unknown(::serde_json::Value),",
         ]);
         // Each variant is the object `{"<key>": value}`.
-        assert_has(s, r#"const KEYS: &[&str] = &["plain_text", "markdown_text", "html"];"#);
+        assert_has(s, r#"const KEYS: &'static [&'static str] = &["plain_text", "markdown_text", "html"];"#);
         assert_has(s, r#"serialize_tagged(serializer, "plain_text", value)"#);
-        // The first known key decides wherever it stands; unknown entries are kept,
-        // and an object with no known key is the catch-all, whole.
-        assert_has(s, "Key::Unknown(key) => { rest.get_or_insert_with(::serde_json::Map::new).insert(key, map.next_value()?); }");
-        assert_has(s, "Ok(found.unwrap_or_else(|| Content::Unknown(::serde_json::Value::Object(rest.unwrap_or_default()))))");
+        // Decoding is the runtime's (the first known key decides wherever it stands, an object
+        // with none is the catch-all, whole); the type says how each key's value decodes.
+        let tagged = item(s, "impl ::client_runtime::encode::ExternallyTagged for Content {");
+        assert_has(tagged, r#"const EXPECTING: &'static str = "a `Content` object";"#);
+        assert_in_order(tagged, &[
+            "match index {",
+            "0 => map.next_value().map(Self::PlainText),",
+            "1 => map.next_value().map(Self::MarkdownText),",
+            "_ => map.next_value().map(Self::Html),",
+        ]);
+        assert_has(tagged, "fn unknown(object: ::serde_json::Value) -> Self { Self::Unknown(object) }");
+        assert_has(s, "::client_runtime::encode::deserialize_tagged(deserializer)");
         // Every variant holds a required string `text`: one accessor for all.
         let accessor = item(s, "impl Content {");
         assert_has(accessor, "pub fn text(&self) -> ::std::option::Option<&str>");
@@ -328,7 +336,9 @@ fixtures! {
             "Unknown2(::serde_json::Value),",
         ]);
         assert_has(s, r#"Self::Unknown(value) => { ::client_runtime::encode::serialize_tagged(serializer, "unknown", value) }"#);
-        assert_has(s, "Ok(found.unwrap_or_else(|| Attachment::Unknown2(::serde_json::Value::Object(rest.unwrap_or_default()))))");
+        let tagged = item(s, "impl ::client_runtime::encode::ExternallyTagged for Attachment {");
+        assert_has(tagged, "_ => map.next_value().map(Self::Unknown),");
+        assert_has(tagged, "fn unknown(object: ::serde_json::Value) -> Self { Self::Unknown2(object) }");
         // No string field is common to the variants: no accessor, only `is_unknown`.
         assert_lacks(item(s, "impl Attachment {"), "-> ::std::option::Option<&str>");
         let note = item(s, "pub struct Note {");

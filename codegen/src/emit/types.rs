@@ -295,12 +295,29 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> (TokenStream, To
         let key = Literal::string(&v.wire);
         quote! { Self::#variant(value) => ::client_runtime::encode::serialize_tagged(serializer, #key, value), }
     });
-    let de_arms = one_of.variants.iter().enumerate().map(|(i, v)| {
+    let decode = |v: &crate::model::Variant| {
         let variant = ident(&v.ident);
-        let i = Literal::usize_unsuffixed(i);
-        let wrap = if v.boxed { quote!(|v| #name::#variant(::std::boxed::Box::new(v))) } else { quote!(#name::#variant) };
-        quote! { Key::Known(#i) if found.is_none() => found = ::std::option::Option::Some(map.next_value().map(#wrap)?), }
-    });
+        if v.boxed {
+            quote!(map.next_value().map(|v| Self::#variant(::std::boxed::Box::new(v))))
+        } else {
+            quote!(map.next_value().map(Self::#variant))
+        }
+    };
+    // The last variant takes the `_` arm: the runtime only passes indices of `KEYS`.
+    let (index, known) = match one_of.variants.split_last() {
+        Some((last, [])) => (quote!(_), decode(last)),
+        Some((last, rest)) => {
+            let arms = rest.iter().enumerate().map(|(i, v)| {
+                let i = Literal::usize_unsuffixed(i);
+                let decode = decode(v);
+                quote!(#i => #decode,)
+            });
+            let last = decode(last);
+            (quote!(index), quote!(match index { #(#arms)* _ => #last, }))
+        }
+        // No keys, so never called.
+        None => (quote!(_), quote!(map.next_value().map(Self::#unknown))),
+    };
     let expecting = Literal::string(&format!("a `{name}` object"));
     let serialize = quote! {
         impl ::serde::Serialize for #name {
@@ -312,37 +329,24 @@ fn external_impls(name: &proc_macro2::Ident, one_of: &OneOf) -> (TokenStream, To
             }
         }
     };
+    // The decoding itself is the runtime's (`deserialize_tagged`): the first known key decides,
+    // wherever it stands; an object with none is kept whole as the catch-all.
     let deserialize = quote! {
+        impl ::client_runtime::encode::ExternallyTagged for #name {
+            const EXPECTING: &'static str = #expecting;
+            const KEYS: &'static [&'static str] = &[#(#keys),*];
+            #[inline]
+            fn known<'de, A: ::serde::de::MapAccess<'de>>(#index: usize, map: &mut A) -> ::std::result::Result<Self, A::Error> {
+                #known
+            }
+            fn unknown(object: ::serde_json::Value) -> Self {
+                Self::#unknown(object)
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                use ::client_runtime::encode::{Key, KeySeed};
-                const KEYS: &[&str] = &[#(#keys),*];
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    // The first known key decides, wherever it stands; an object
-                    // with none is kept whole as the catch-all.
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        let mut found = ::std::option::Option::None;
-                        let mut rest: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>> = ::std::option::Option::None;
-                        while let ::std::option::Option::Some(key) = map.next_key_seed(KeySeed(KEYS))? {
-                            match key {
-                                #(#de_arms)*
-                                Key::Known(_) => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                                Key::Unknown(key) => {
-                                    rest.get_or_insert_with(::serde_json::Map::new).insert(key, map.next_value()?);
-                                }
-                            }
-                        }
-                        Ok(found.unwrap_or_else(|| #name::#unknown(::serde_json::Value::Object(rest.unwrap_or_default()))))
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
+                ::client_runtime::encode::deserialize_tagged(deserializer)
             }
         }
     };

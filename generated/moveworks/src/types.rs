@@ -124,66 +124,33 @@ impl ::serde::Serialize for Content {
         }
     }
 }
+impl ::client_runtime::encode::ExternallyTagged for Content {
+    const EXPECTING: &'static str = "a `Content` object";
+    const KEYS: &'static [&'static str] = &[
+        "plain_text",
+        "commonmark_text",
+        "markdown_text",
+    ];
+    #[inline]
+    fn known<'de, A: ::serde::de::MapAccess<'de>>(
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        match index {
+            0 => map.next_value().map(Self::PlainText),
+            1 => map.next_value().map(Self::CommonmarkText),
+            _ => map.next_value().map(Self::MarkdownText),
+        }
+    }
+    fn unknown(object: ::serde_json::Value) -> Self {
+        Self::Unknown(object)
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Content {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        use ::client_runtime::encode::{Key, KeySeed};
-        const KEYS: &[&str] = &["plain_text", "commonmark_text", "markdown_text"];
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Content;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Content` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Content, A::Error> {
-                let mut found = ::std::option::Option::None;
-                let mut rest: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(KeySeed(KEYS))?
-                {
-                    match key {
-                        Key::Known(0) if found.is_none() => {
-                            found = ::std::option::Option::Some(
-                                map.next_value().map(Content::PlainText)?,
-                            );
-                        }
-                        Key::Known(1) if found.is_none() => {
-                            found = ::std::option::Option::Some(
-                                map.next_value().map(Content::CommonmarkText)?,
-                            );
-                        }
-                        Key::Known(2) if found.is_none() => {
-                            found = ::std::option::Option::Some(
-                                map.next_value().map(Content::MarkdownText)?,
-                            );
-                        }
-                        Key::Known(_) => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                        Key::Unknown(key) => {
-                            rest.get_or_insert_with(::serde_json::Map::new)
-                                .insert(key, map.next_value()?);
-                        }
-                    }
-                }
-                Ok(
-                    found
-                        .unwrap_or_else(|| Content::Unknown(
-                            ::serde_json::Value::Object(rest.unwrap_or_default()),
-                        )),
-                )
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        ::client_runtime::encode::deserialize_tagged(deserializer)
     }
 }
 impl Content {
