@@ -183,6 +183,34 @@ async fn moveworks_pages_map_every_content_kind_to_text_and_keep_citations() {
     assert!(messages[3].raw::<moveworks_client::types::Message>().unwrap().content.is_unknown());
 }
 
+/// The messages of a page share one allocation for their vendor messages: each message's `raw`
+/// is still its own vendor message (the one at its index of its page), on every page, and a
+/// message kept after the stream is gone still has it.
+#[tokio::test]
+async fn each_message_keeps_its_own_vendor_message_of_its_page() {
+    let message = |i: usize| {
+        let mut m = moveworks_message(&format!("m{i}"), "USER", json!({"plain_text": {"text": format!("text {i}")}}), json!([]), "2026-05-01T10:00:00Z");
+        m["response_id"] = json!(format!("resp_{i}"));
+        m
+    };
+    let first = json!({"messages": (0..3).map(message).collect::<Vec<_>>(), "metadata": {"next_cursor": "p2"}});
+    let second = json!({"messages": (3..5).map(message).collect::<Vec<_>>(), "metadata": {"next_cursor": null}});
+    let server = serve("/conversations/conv_123/messages", &[(None, first), (Some("p2"), second)]).await;
+    let client = moveworks_client::Client::builder("t", "assistant").base_url(server.uri()).build().unwrap();
+    let messages = collect(&client, "conv_123").await;
+    let pairs: Vec<(&str, &str)> = messages
+        .iter()
+        .map(|m| (m.id.as_str(), m.raw::<moveworks_client::types::Message>().expect("Moveworks' message").response_id.as_str()))
+        .collect();
+    assert_eq!(pairs, [("m0", "resp_0"), ("m1", "resp_1"), ("m2", "resp_2"), ("m3", "resp_3"), ("m4", "resp_4")]);
+    let raw = messages[4].raw::<moveworks_client::types::Message>().unwrap();
+    assert!(raw.message_id.is_empty(), "the id was moved out of the vendor message, not copied");
+    // One message kept alone keeps its page's vendor messages, and finds its own among them.
+    let kept = messages.into_iter().nth(1).expect("five messages");
+    assert_eq!(kept.raw::<moveworks_client::types::Message>().map(|m| m.response_id.as_str()), Some("resp_1"));
+    assert_eq!(kept.text.as_deref(), Some("text 1"));
+}
+
 /// A vendor chosen at run time, through `dyn DynConversations`: the same messages.
 #[tokio::test]
 async fn a_vendor_chosen_at_run_time_gives_the_same_messages() {

@@ -4,7 +4,8 @@
 //! implements [`Conversations`] behind its `transcript` cargo feature:
 //! the messages of a conversation as [`Message`]s (id, [`Role`], text, time, citations),
 //! every page walked, whatever the vendor calls its fields.
-//! What the common model has no field for stays in the vendor's own message, [`Message::raw`].
+//! What the common model has no field for stays in the vendor's own message, [`Message::raw`]
+//! (the messages of one page share one allocation for theirs: [`PageMessages`]).
 //!
 //! ```
 //! use conversation_transcript::{Conversations, Message};
@@ -24,7 +25,9 @@
 //! on it (optionally), never the other way round.
 
 use std::any::Any;
+use std::cell::UnsafeCell;
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -112,13 +115,24 @@ pub struct Message {
     pub created_at: Option<DateTime<Utc>>,
     /// What the message cites, in the vendor's order (empty when the vendor has no citations).
     pub citations: Vec<Citation>,
-    raw: Raw,
+    raw: Option<Raw>,
 }
 
 impl Message {
-    /// A message with no text, time or citations yet; `raw` is the vendor's message.
+    /// A message with no text, time or citations yet; `raw` is the vendor's message (kept in an
+    /// allocation of its own; the messages of a page share one, see [`PageMessages`]).
     pub fn new(id: impl Into<String>, role: Role, raw: impl Any + fmt::Debug + Send + Sync) -> Self {
-        Message { id: id.into(), role, text: None, created_at: None, citations: Vec::new(), raw: Raw(Arc::new(raw)) }
+        let mut message = Message::without_raw(id, role);
+        message.raw = Some(Raw { page: Arc::new(One(raw)), index: 0 });
+        message
+    }
+
+    /// A message with no text, time or citations, and no vendor message: [`Message::raw`] is
+    /// `None`. What the mapping of [`PageMessages`] returns; the page then attaches the vendor
+    /// message.
+    #[inline]
+    pub fn without_raw(id: impl Into<String>, role: Role) -> Self {
+        Message { id: id.into(), role, text: None, created_at: None, citations: Vec::new(), raw: None }
     }
 
     /// The vendor's own message, for the fields the common model has no place for
@@ -127,22 +141,32 @@ impl Message {
     /// The fields the common model took (id, text, citations) were moved out of it and are
     /// left empty there; everything else is as the vendor sent it.
     pub fn raw<T: Any>(&self) -> Option<&T> {
-        (*self.raw.0).as_any().downcast_ref()
+        self.raw.as_ref()?.message().as_any().downcast_ref()
     }
 
-    /// The vendor's message, whatever its type (for `Debug` output, say).
-    pub fn raw_debug(&self) -> &dyn fmt::Debug {
-        &*self.raw.0
+    /// The vendor's message, whatever its type (for `Debug` output, say); `None` for a message
+    /// made [without one](Message::without_raw).
+    pub fn raw_debug(&self) -> Option<&dyn fmt::Debug> {
+        Some(self.raw.as_ref()?.message())
     }
 }
 
-/// The vendor's message, shared by clones of the [`Message`].
+/// A message's vendor message: the one at `index` of `page`, shared by clones of the [`Message`].
 #[derive(Clone)]
-struct Raw(Arc<dyn RawMessage>);
+struct Raw {
+    page: Arc<dyn RawMessages>,
+    index: usize,
+}
+
+impl Raw {
+    fn message(&self) -> &dyn RawMessage {
+        self.page.message(self.index)
+    }
+}
 
 impl fmt::Debug for Raw {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.message(), f)
     }
 }
 
@@ -153,6 +177,127 @@ trait RawMessage: Any + fmt::Debug + Send + Sync {
 impl<T: Any + fmt::Debug + Send + Sync> RawMessage for T {
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+/// Vendor messages of one type, whatever the type.
+trait RawMessages: Send + Sync {
+    /// The message at `index`, the index of a [`Raw`] (only those are ever asked for).
+    fn message(&self, index: usize) -> &dyn RawMessage;
+}
+
+/// The vendor message of [`Message::new`].
+struct One<T>(T);
+
+impl<T: Any + fmt::Debug + Send + Sync> RawMessages for One<T> {
+    fn message(&self, _: usize) -> &dyn RawMessage {
+        &self.0
+    }
+}
+
+/// The common messages of one page of vendor messages, each mapped when it is asked for, all
+/// sharing one allocation for their [`Message::raw`].
+///
+/// `map` moves what the common model takes out of a vendor message (through `&mut`, e.g. with
+/// `std::mem::take`) into a [`Message::without_raw`]; the iterator then makes what is left of
+/// that vendor message the message's `raw` (replacing any the mapping gave). The page's vendor
+/// messages stay where they were decoded, in the `Vec`'s own buffer: nothing is copied, and the
+/// only allocation is the page's shared count, so a message kept keeps its page's vendor
+/// messages alive (they are dropped with the last message of the page, or with the iterator
+/// when none was taken).
+///
+/// ```
+/// use conversation_transcript::{Message, PageMessages, Role};
+///
+/// #[derive(Debug, Default)]
+/// struct VendorMessage { id: String, channel: String }
+///
+/// let page = vec![VendorMessage { id: "m1".into(), channel: "sms".into() }, VendorMessage { id: "m2".into(), channel: "chat".into() }];
+/// let messages: Vec<Message> =
+///     PageMessages::new(page, |m: &mut VendorMessage| Message::without_raw(std::mem::take(&mut m.id), Role::User)).collect();
+/// assert_eq!(messages[1].id, "m2");
+/// assert_eq!(messages[1].raw::<VendorMessage>().map(|m| m.channel.as_str()), Some("chat"));
+/// assert_eq!(messages[1].raw::<VendorMessage>().map(|m| m.id.as_str()), Some(""), "the id was moved out");
+/// ```
+pub struct PageMessages<T, F> {
+    page: Arc<Page<T>>,
+    next: usize,
+    map: F,
+}
+
+impl<T: Any + fmt::Debug + Send + Sync, F: FnMut(&mut T) -> Message> PageMessages<T, F> {
+    pub fn new(messages: Vec<T>, map: F) -> Self {
+        PageMessages { page: Arc::new(Page::new(messages)), next: 0, map }
+    }
+}
+
+impl<T: Any + fmt::Debug + Send + Sync, F: FnMut(&mut T) -> Message> Iterator for PageMessages<T, F> {
+    type Item = Message;
+
+    #[inline]
+    fn next(&mut self) -> Option<Message> {
+        let index = self.next;
+        let cell = self.page.cells.get(index)?;
+        // SAFETY: no `Raw` for `index` exists yet (they are made only below, after the mapping
+        // and after `next` moves past `index`), and this iterator, the only code that writes to
+        // the page, is borrowed mutably here: this is the only reference to the cell's value.
+        let vendor = unsafe { &mut *cell.get() };
+        let mut message = (self.map)(vendor);
+        self.next = index + 1;
+        message.raw = Some(Raw { page: self.page.clone(), index });
+        Some(message)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.page.cells.len() - self.next;
+        (left, Some(left))
+    }
+}
+
+impl<T: Any + fmt::Debug + Send + Sync, F: FnMut(&mut T) -> Message> ExactSizeIterator for PageMessages<T, F> {}
+
+impl<T: Any + fmt::Debug + Send + Sync, F: FnMut(&mut T) -> Message> std::iter::FusedIterator for PageMessages<T, F> {}
+
+impl<T, F> fmt::Debug for PageMessages<T, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageMessages").field("len", &self.page.cells.len()).field("next", &self.next).finish_non_exhaustive()
+    }
+}
+
+/// The vendor messages of a [`PageMessages`], in the buffer they were decoded into.
+///
+/// Each is written (mapped) once, by the iterator, before any [`Raw`] for it exists; after that
+/// it is only read, through the `Raw`s of its messages.
+struct Page<T> {
+    cells: Vec<UnsafeCell<T>>,
+}
+
+impl<T> Page<T> {
+    fn new(messages: Vec<T>) -> Self {
+        let mut messages = ManuallyDrop::new(messages);
+        let (ptr, len, capacity) = (messages.as_mut_ptr(), messages.len(), messages.capacity());
+        // SAFETY: `UnsafeCell<T>` is `repr(transparent)` over `T` (the same size and alignment),
+        // so the buffer, allocated by a `Vec<T>` with this length and capacity, is a valid
+        // `Vec<UnsafeCell<T>>` buffer; the `Vec<T>` is not used or dropped after this.
+        let cells = unsafe { Vec::from_raw_parts(ptr.cast::<UnsafeCell<T>>(), len, capacity) };
+        Page { cells }
+    }
+}
+
+// SAFETY: a `Page` is shared by its iterator and the `Raw`s of its messages. The iterator writes
+// only to cells no `Raw` points at (see `PageMessages::next`), and a `Raw` reads only its own
+// cell, written before the `Raw` was made: no cell is read and written at once. A `Raw` reaching
+// another thread does so with its `Message`, after that write; `T: Send + Sync` lets the
+// vendor messages be read from and dropped on any thread.
+unsafe impl<T: Send + Sync> Sync for Page<T> {}
+// SAFETY: as for `Sync`; the `Page` owns its `T`s.
+unsafe impl<T: Send + Sync> Send for Page<T> {}
+
+impl<T: Any + fmt::Debug + Send + Sync> RawMessages for Page<T> {
+    fn message(&self, index: usize) -> &dyn RawMessage {
+        // SAFETY: `index` is that of a `Raw`, made after its cell's one write (see
+        // `PageMessages::next`); nothing writes to it any more.
+        unsafe { &*self.cells[index].get() }
     }
 }
 
@@ -331,6 +476,66 @@ mod tests {
         assert_eq!(message.raw::<String>(), None);
         assert!(format!("{message:?}").contains("channel: \"sms\""));
         assert_eq!(message.clone().raw::<VendorMessage>().map(|m| m.channel), Some("sms"));
+    }
+
+    #[derive(Debug, Default)]
+    struct PagedMessage {
+        id: String,
+        channel: String,
+    }
+
+    fn page_of(channels: &[&str]) -> Vec<PagedMessage> {
+        channels.iter().enumerate().map(|(i, c)| PagedMessage { id: format!("m{i}"), channel: (*c).to_owned() }).collect()
+    }
+
+    fn take_id(m: &mut PagedMessage) -> Message {
+        Message::without_raw(std::mem::take(&mut m.id), Role::User)
+    }
+
+    #[test]
+    fn each_message_of_a_page_has_its_own_vendor_message() {
+        let messages: Vec<Message> = PageMessages::new(page_of(&["sms", "email", "chat"]), take_id).collect();
+        let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["m0", "m1", "m2"]);
+        let channels: Vec<&str> = messages.iter().map(|m| m.raw::<PagedMessage>().expect("the vendor message").channel.as_str()).collect();
+        assert_eq!(channels, ["sms", "email", "chat"]);
+        assert!(messages.iter().all(|m| m.raw::<PagedMessage>().is_some_and(|raw| raw.id.is_empty())), "the mapped id was moved out");
+        assert_eq!(messages[2].raw::<String>(), None);
+        let debug = format!("{:?}", messages[1]);
+        assert!(debug.contains("channel: \"email\"") && !debug.contains("sms"), "a message shows its own vendor message only: {debug}");
+        // The page lives as long as one of its messages does, on any thread.
+        let last = messages.into_iter().nth(2).expect("three messages");
+        let on_another_thread = std::thread::spawn(move || last.clone().raw::<PagedMessage>().map(|m| m.channel.clone())).join().unwrap();
+        assert_eq!(on_another_thread.as_deref(), Some("chat"));
+    }
+
+    #[test]
+    fn a_page_maps_each_message_when_it_is_asked_for_and_drops_the_page_with_its_last_message() {
+        let dropped = Arc::new(());
+        #[derive(Debug)]
+        struct Counted(#[allow(dead_code)] Arc<()>);
+        let mapped = std::cell::Cell::new(0);
+        let page = vec![Counted(dropped.clone()), Counted(dropped.clone()), Counted(dropped.clone())];
+        let mut messages = PageMessages::new(page, |_: &mut Counted| {
+            mapped.set(mapped.get() + 1);
+            Message::new("x", Role::Tool, "a raw the page replaces")
+        });
+        assert_eq!((messages.len(), mapped.get()), (3, 0), "nothing is mapped before it is asked for");
+        let first = messages.next().expect("a first message");
+        assert_eq!((messages.len(), mapped.get()), (2, 1));
+        assert!(first.raw::<Counted>().is_some() && first.raw::<&str>().is_none(), "the page's vendor message replaces the mapping's raw");
+        drop(messages);
+        assert_eq!(Arc::strong_count(&dropped), 4, "the first message keeps its page");
+        drop(first);
+        assert_eq!(Arc::strong_count(&dropped), 1, "the page went with its last message");
+        assert_eq!(PageMessages::new(Vec::new(), take_id).next().map(|m| m.id), None);
+    }
+
+    #[test]
+    fn a_message_without_raw_has_none() {
+        let message = Message::without_raw("a", Role::User);
+        assert_eq!(message.raw::<VendorMessage>(), None);
+        assert!(message.raw_debug().is_none());
     }
 
     #[tokio::test]

@@ -2,7 +2,9 @@
 //! [`Transcript`](crate::model::Transcript), compiled only with the crate's `transcript` feature.
 //!
 //! Each mapped value is read by a small function over `&mut` the vendor's message that moves it
-//! out (`std::mem::take`), so nothing is copied; what is left of the message becomes `raw`.
+//! out (`std::mem::take`), so nothing is copied; `conversation_transcript::PageMessages` maps a
+//! page's messages one by one as the stream is polled, and keeps what is left of them, in place
+//! and with one allocation per page, as each common message's `raw`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -60,61 +62,77 @@ pub fn transcript_items(api: &Api) -> Option<TokenStream> {
     let tr = quote!(::conversation_transcript);
     let op = ident(&t.operation);
     let item = ty_tokens(&crate::model::Ty::Named(t.item_ty.clone()), true);
-    let source = if t.paged {
-        quote!(self.#op(conversation_id).items())
-    } else {
-        let page = ty_tokens(&t.page_ty, true);
-        let fields = t.items.iter().map(|s| ident(&s.ident));
-        quote! {{
-            fn page_items(page: #page) -> ::std::vec::Vec<#item> {
-                page #(.#fields)*
-            }
-            ::client_runtime::paginate::items(::client_runtime::futures_util::stream::once(self.#op(conversation_id).send()), page_items)
-        }}
+    let page_ty = ty_tokens(&t.page_ty, true);
+    // The pages, and the steps from a page to its messages.
+    let pagination = api.operations.iter().find(|o| o.ident == t.operation).and_then(|o| o.pagination.as_ref());
+    let (pages, items) = match pagination {
+        Some(p) if t.paged => (quote!(self.#op(conversation_id).pages()), page_items(&p.items)),
+        _ => (
+            quote!(::client_runtime::futures_util::stream::once(self.#op(conversation_id).send())),
+            page_items(&t.items),
+        ),
     };
     let order = if t.newest_first { quote!(NewestFirst) } else { quote!(OldestFirst) };
     let id = getter(&quote!(id), &item, &t.id, &quote!(::std::string::String), &take());
     let role = role_getter(&item, &t.role);
     let mut fns = vec![id, role];
-    // Each value is read (moved out of `m`) first, then `m` becomes the message's `raw`.
-    let (mut reads, mut sets) = (Vec::new(), Vec::new());
+    // Each value is moved out of `m` into the common message.
+    let mut sets = Vec::new();
     if let Some(text) = &t.text {
         fns.push(text_getter(&quote!(text), &item, text));
-        reads.push(quote!(let text = text(&mut m);));
-        sets.push(quote!(message.text = text;));
+        sets.push(quote!(message.text = text(m);));
     }
     if let Some(steps) = &t.created_at {
         let ty = quote!(::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>);
         fns.push(getter(&quote!(created_at), &item, steps, &ty, &quote!(::std::option::Option::Some(*v))));
-        reads.push(quote!(let created_at = created_at(&mut m);));
-        sets.push(quote!(message.created_at = created_at;));
+        sets.push(quote!(message.created_at = created_at(m);));
     }
     if let Some(c) = &t.citations {
         fns.push(citation_fns(&item, c));
-        reads.push(quote!(let citations = citations(&mut m).unwrap_or_default();));
-        sets.push(quote!(message.citations = citations;));
+        sets.push(quote!(message.citations = citations(m).unwrap_or_default();));
     }
     fns.extend(t.one_ofs.iter().map(one_of_fn));
+    let build = if sets.is_empty() {
+        quote!(#tr::Message::without_raw(id, role))
+    } else {
+        quote! {
+            let mut message = #tr::Message::without_raw(id, role);
+            #(#sets)*
+            message
+        }
+    };
+    let message_result = quote!(::std::result::Result<#tr::Message, #tr::Error>);
     Some(quote! {
         impl #tr::Conversations for super::Client {
             fn messages<'a>(
                 &'a self,
                 conversation_id: &'a str,
-            ) -> impl #tr::Stream<Item = ::std::result::Result<#tr::Message, #tr::Error>> + ::std::marker::Send + 'a {
-                ::client_runtime::futures_util::StreamExt::map(#source, convert)
+            ) -> impl #tr::Stream<Item = #message_result> + ::std::marker::Send + 'a {
+                ::client_runtime::futures_util::TryStreamExt::try_flatten(::client_runtime::futures_util::StreamExt::map(#pages, page))
             }
             fn order(&self) -> #tr::Order {
                 #tr::Order::#order
             }
         }
 
-        fn convert<E: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static>(
-            item: ::std::result::Result<#item, ::client_runtime::Error<E>>,
-        ) -> ::std::result::Result<#tr::Message, #tr::Error> {
-            match item {
-                ::std::result::Result::Ok(m) => ::std::result::Result::Ok(message(m)),
+        /// One page as the stream of its common messages (each mapped when polled for), or the error.
+        fn page<E: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static>(
+            page: ::std::result::Result<#page_ty, ::client_runtime::Error<E>>,
+        ) -> ::std::result::Result<
+            ::client_runtime::futures_util::stream::Iter<impl ::std::iter::Iterator<Item = #message_result> + ::std::marker::Send>,
+            #tr::Error,
+        > {
+            match page {
+                ::std::result::Result::Ok(page) => {
+                    let messages = #tr::PageMessages::new(page_items(page), message);
+                    ::std::result::Result::Ok(::client_runtime::futures_util::stream::iter(::std::iter::Iterator::map(messages, ::std::result::Result::Ok)))
+                }
                 ::std::result::Result::Err(e) => ::std::result::Result::Err(error(e)),
             }
+        }
+
+        fn page_items(page: #page_ty) -> ::std::vec::Vec<#item> {
+            #items
         }
 
         /// The vendor's error, with its status, request id and retryability lifted out.
@@ -125,17 +143,44 @@ pub fn transcript_items(api: &Api) -> Option<TokenStream> {
             #tr::Error::new(e).with_status(status).with_request_id(request_id).with_retryable(retryable)
         }
 
-        fn message(mut m: #item) -> #tr::Message {
-            let id = id(&mut m).unwrap_or_default();
-            let role = role(&mut m).unwrap_or_else(|| #tr::Role::Other(::std::string::String::new()));
-            #(#reads)*
-            let mut message = #tr::Message::new(id, role, m);
-            #(#sets)*
-            message
+        /// The common message, its fields moved out of the vendor's; the page then keeps what
+        /// is left of the vendor's message as its `raw`.
+        fn message(m: &mut #item) -> #tr::Message {
+            let id = id(m).unwrap_or_default();
+            let role = role(m).unwrap_or_else(|| #tr::Role::Other(::std::string::String::new()));
+            #build
         }
 
         #(#fns)*
     })
+}
+
+/// The body of `page_items(page)`, the same walk as the client's own `items()` (`emit/client.rs`):
+/// `page.items`, `page.items.unwrap_or_default()`, or through
+/// optional objects `(move || page.a?.items)().unwrap_or_default()`, with `?` only where a step is
+/// not the last (no `Some(x?)`); `page` itself when there are no steps.
+fn page_items(steps: &[Step]) -> TokenStream {
+    let mut items = quote!(page);
+    let (mut early_return, mut last_optional) = (false, false);
+    for (i, step) in steps.iter().enumerate() {
+        let f = ident(&step.ident);
+        let last = i + 1 == steps.len();
+        items = match (last, step.double, step.optional) {
+            (false, true, _) => quote!(#items.#f??),
+            (false, false, true) => quote!(#items.#f?),
+            (_, false, false) => quote!(#items.#f),
+            (true, true, _) => quote!(#items.#f.flatten()),
+            (true, false, true) => quote!(#items.#f),
+        };
+        early_return |= !last && (step.double || step.optional);
+        last_optional = last && (step.double || step.optional);
+    }
+    match (early_return, last_optional) {
+        (true, true) => quote!((move || #items)().unwrap_or_default()),
+        (true, false) => quote!((move || ::std::option::Option::Some(#items))().unwrap_or_default()),
+        (false, true) => quote!(#items.unwrap_or_default()),
+        (false, false) => items,
+    }
 }
 
 fn take() -> TokenStream {

@@ -10,37 +10,55 @@ impl ::conversation_transcript::Conversations for super::Client {
             ::conversation_transcript::Error,
         >,
     > + ::std::marker::Send + 'a {
-        ::client_runtime::futures_util::StreamExt::map(
-            {
-                fn page_items(
-                    page: ::std::vec::Vec<super::types::Message>,
-                ) -> ::std::vec::Vec<super::types::Message> {
-                    page
-                }
-                ::client_runtime::paginate::items(
-                    ::client_runtime::futures_util::stream::once(
-                        self.get_conversation_messages(conversation_id).send(),
-                    ),
-                    page_items,
-                )
-            },
-            convert,
+        ::client_runtime::futures_util::TryStreamExt::try_flatten(
+            ::client_runtime::futures_util::StreamExt::map(
+                ::client_runtime::futures_util::stream::once(
+                    self.get_conversation_messages(conversation_id).send(),
+                ),
+                page,
+            ),
         )
     }
     fn order(&self) -> ::conversation_transcript::Order {
         ::conversation_transcript::Order::OldestFirst
     }
 }
-fn convert<E: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static>(
-    item: ::std::result::Result<super::types::Message, ::client_runtime::Error<E>>,
+/// One page as the stream of its common messages (each mapped when polled for), or the error.
+fn page<E: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static>(
+    page: ::std::result::Result<
+        ::std::vec::Vec<super::types::Message>,
+        ::client_runtime::Error<E>,
+    >,
 ) -> ::std::result::Result<
-    ::conversation_transcript::Message,
+    ::client_runtime::futures_util::stream::Iter<
+        impl ::std::iter::Iterator<
+            Item = ::std::result::Result<
+                ::conversation_transcript::Message,
+                ::conversation_transcript::Error,
+            >,
+        > + ::std::marker::Send,
+    >,
     ::conversation_transcript::Error,
 > {
-    match item {
-        ::std::result::Result::Ok(m) => ::std::result::Result::Ok(message(m)),
+    match page {
+        ::std::result::Result::Ok(page) => {
+            let messages = ::conversation_transcript::PageMessages::new(
+                page_items(page),
+                message,
+            );
+            ::std::result::Result::Ok(
+                ::client_runtime::futures_util::stream::iter(
+                    ::std::iter::Iterator::map(messages, ::std::result::Result::Ok),
+                ),
+            )
+        }
         ::std::result::Result::Err(e) => ::std::result::Result::Err(error(e)),
     }
+}
+fn page_items(
+    page: ::std::vec::Vec<super::types::Message>,
+) -> ::std::vec::Vec<super::types::Message> {
+    page
 }
 /// The vendor's error, with its status, request id and retryability lifted out.
 fn error<E: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'static>(
@@ -54,17 +72,17 @@ fn error<E: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync + 'sta
         .with_request_id(request_id)
         .with_retryable(retryable)
 }
-fn message(mut m: super::types::Message) -> ::conversation_transcript::Message {
-    let id = id(&mut m).unwrap_or_default();
-    let role = role(&mut m)
+/// The common message, its fields moved out of the vendor's; the page then keeps what
+/// is left of the vendor's message as its `raw`.
+fn message(m: &mut super::types::Message) -> ::conversation_transcript::Message {
+    let id = id(m).unwrap_or_default();
+    let role = role(m)
         .unwrap_or_else(|| ::conversation_transcript::Role::Other(
             ::std::string::String::new(),
         ));
-    let text = text(&mut m);
-    let created_at = created_at(&mut m);
-    let mut message = ::conversation_transcript::Message::new(id, role, m);
-    message.text = text;
-    message.created_at = created_at;
+    let mut message = ::conversation_transcript::Message::without_raw(id, role);
+    message.text = text(m);
+    message.created_at = created_at(m);
     message
 }
 fn id(m: &mut super::types::Message) -> ::std::option::Option<::std::string::String> {
