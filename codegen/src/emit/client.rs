@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, ty_tokens};
-use crate::model::{Api, Auth, BodyEncoding, Bound, ErrorEnum, Limit, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Success, Ty};
+use crate::model::{Api, Auth, BodyEncoding, Bound, ErrorEnum, Limit, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Step, Success, Ty};
 
 pub fn client_module(api: &Api) -> TokenStream {
     client_items(api).collect()
@@ -424,31 +424,7 @@ fn pagination(p: &Pagination, page_ty: &TokenStream, err_ty: &TokenStream) -> To
         };
     }
 
-    // page.items, page.items.unwrap_or_default(), or through optional
-    // objects (move || page.a?.items)().unwrap_or_default(): `?` only where a
-    // step is not the last, so no `Some(x?)` (clippy's needless_question_mark).
-    let mut items = quote!(page);
-    let mut early_return = false;
-    let mut last_optional = false;
-    for (i, step) in p.items.iter().enumerate() {
-        let f = ident(&step.ident);
-        let last = i + 1 == p.items.len();
-        items = match (last, step.double, step.optional) {
-            (false, true, _) => quote!(#items.#f??),
-            (false, false, true) => quote!(#items.#f?),
-            (_, false, false) => quote!(#items.#f),
-            (true, true, _) => quote!(#items.#f.flatten()),
-            (true, false, true) => quote!(#items.#f),
-        };
-        early_return |= !last && (step.double || step.optional);
-        last_optional = last && (step.double || step.optional);
-    }
-    let items_body = match (early_return, last_optional) {
-        (true, true) => quote!((move || #items)().unwrap_or_default()),
-        (true, false) => quote!((move || ::std::option::Option::Some(#items))().unwrap_or_default()),
-        (false, true) => quote!(#items.unwrap_or_default()),
-        (false, false) => items,
-    };
+    let items_body = page_items(&p.items);
     quote! {
         /// Every page from this request's cursor on, fetched one at a time as the
         /// stream is polled. Stops after the page whose next cursor is null or
@@ -552,5 +528,35 @@ fn status_text(status: StatusMatch) -> String {
         StatusMatch::Code(c) => c.to_string(),
         StatusMatch::Range(n) => format!("{n}XX"),
         StatusMatch::Default => "default (any other)".into(),
+    }
+}
+
+/// The body of a function from `page` to its items, walking `steps` from the page:
+/// `page.items`, `page.items.unwrap_or_default()`, or through optional objects
+/// `(move || page.a?.items)().unwrap_or_default()`: `?` only where a step is not
+/// the last, so no `Some(x?)` (clippy's needless_question_mark); `page` itself
+/// when there are no steps. The client's `items()` and the transcript's pages share it.
+pub(super) fn page_items(steps: &[Step]) -> TokenStream {
+    let mut items = quote!(page);
+    let mut early_return = false;
+    let mut last_optional = false;
+    for (i, step) in steps.iter().enumerate() {
+        let f = ident(&step.ident);
+        let last = i + 1 == steps.len();
+        items = match (last, step.double, step.optional) {
+            (false, true, _) => quote!(#items.#f??),
+            (false, false, true) => quote!(#items.#f?),
+            (_, false, false) => quote!(#items.#f),
+            (true, true, _) => quote!(#items.#f.flatten()),
+            (true, false, true) => quote!(#items.#f),
+        };
+        early_return |= !last && (step.double || step.optional);
+        last_optional = last && (step.double || step.optional);
+    }
+    match (early_return, last_optional) {
+        (true, true) => quote!((move || #items)().unwrap_or_default()),
+        (true, false) => quote!((move || ::std::option::Option::Some(#items))().unwrap_or_default()),
+        (false, true) => quote!(#items.unwrap_or_default()),
+        (false, false) => items,
     }
 }

@@ -66,10 +66,10 @@ pub fn transcript_items(api: &Api) -> Option<TokenStream> {
     // The pages, and the steps from a page to its messages.
     let pagination = api.operations.iter().find(|o| o.ident == t.operation).and_then(|o| o.pagination.as_ref());
     let (pages, items) = match pagination {
-        Some(p) if t.paged => (quote!(self.#op(conversation_id).pages()), page_items(&p.items)),
+        Some(p) if t.paged => (quote!(self.#op(conversation_id).pages()), super::client::page_items(&p.items)),
         _ => (
             quote!(::client_runtime::futures_util::stream::once(self.#op(conversation_id).send())),
-            page_items(&t.items),
+            super::client::page_items(&t.items),
         ),
     };
     let order = if t.newest_first { quote!(NewestFirst) } else { quote!(OldestFirst) };
@@ -153,34 +153,6 @@ pub fn transcript_items(api: &Api) -> Option<TokenStream> {
 
         #(#fns)*
     })
-}
-
-/// The body of `page_items(page)`, the same walk as the client's own `items()` (`emit/client.rs`):
-/// `page.items`, `page.items.unwrap_or_default()`, or through
-/// optional objects `(move || page.a?.items)().unwrap_or_default()`, with `?` only where a step is
-/// not the last (no `Some(x?)`); `page` itself when there are no steps.
-fn page_items(steps: &[Step]) -> TokenStream {
-    let mut items = quote!(page);
-    let (mut early_return, mut last_optional) = (false, false);
-    for (i, step) in steps.iter().enumerate() {
-        let f = ident(&step.ident);
-        let last = i + 1 == steps.len();
-        items = match (last, step.double, step.optional) {
-            (false, true, _) => quote!(#items.#f??),
-            (false, false, true) => quote!(#items.#f?),
-            (_, false, false) => quote!(#items.#f),
-            (true, true, _) => quote!(#items.#f.flatten()),
-            (true, false, true) => quote!(#items.#f),
-        };
-        early_return |= !last && (step.double || step.optional);
-        last_optional = last && (step.double || step.optional);
-    }
-    match (early_return, last_optional) {
-        (true, true) => quote!((move || #items)().unwrap_or_default()),
-        (true, false) => quote!((move || ::std::option::Option::Some(#items))().unwrap_or_default()),
-        (false, true) => quote!(#items.unwrap_or_default()),
-        (false, false) => items,
-    }
 }
 
 fn take() -> TokenStream {
