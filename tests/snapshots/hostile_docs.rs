@@ -94,7 +94,7 @@ pub mod types {
     }
 }
 mod client {
-    /// A client of the The "Quoted" API "#] */ API.
+    /// A client of the The "Quoted" API "#] */.
     ///
     /// Cheap to clone: clones share one connection pool.
     #[derive(Debug, Clone)]

@@ -1025,7 +1025,7 @@ fn hostile_docs_stay_in_comments() {
     let s = codegen::generate_single_file("tests/fixtures/hostile_docs.yaml", &text, COMMAND).unwrap();
     assert_docs_confined(&s);
     // Titles and descriptions with quotes are doc text, not string syntax.
-    assert_has(&s, r##"/// A client of the The "Quoted" API "#] */ API."##);
+    assert_has(&s, r##"/// A client of the The "Quoted" API "#] */."##);
     assert_has(&s, "/// Text with a hidden RLO reversed here.");
     assert_has(&s, "/// fn main() { std::process::exit(2) }");
 }

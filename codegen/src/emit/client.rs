@@ -22,7 +22,7 @@ pub fn client_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 }
 
 fn client_struct(api: &Api) -> TokenStream {
-    let title = Literal::string(&format!(" A client of the {} API.", api.title));
+    let title = Literal::string(&format!(" A client of the {}.", super::api_name(&api.title)));
     let base_url = Literal::string(api.default_base_url.as_deref().unwrap_or(""));
     let base_url_doc = match &api.default_base_url {
         Some(_) => Literal::string(" The server the spec names first; [`ClientBuilder::base_url`] picks another."),

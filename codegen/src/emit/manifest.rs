@@ -22,7 +22,7 @@ pub struct PackageMeta<'a> {
 }
 
 pub fn cargo_toml(api: &Api, crate_name: &str, runtime_path: &str, package: PackageMeta<'_>, header: &str) -> String {
-    let mut description = format!("Typed async client for the {} API, generated from its OpenAPI spec.", api.title);
+    let mut description = format!("Typed async client for the {}, generated from its OpenAPI spec.", super::api_name(&api.title));
     if let Some(first) = api.description.as_deref().and_then(first_sentence) {
         description.push(' ');
         description.push_str(&first);
@@ -156,8 +156,8 @@ pub fn readme(api: &Api, crate_name: &str, spec_file: &str, header: &str) -> Str
     let _ = writeln!(out, "# {crate_name}\n");
     let _ = writeln!(
         out,
-        "A typed async Rust client for the **{}** API (version `{}`), generated from `{}`.\n",
-        inline(&api.title),
+        "A typed async Rust client for the **{}** (version `{}`), generated from `{}`.\n",
+        inline(&super::api_name(&api.title)),
         inline(&api.version).replace('`', "'"),
         spec_file
     );

@@ -132,6 +132,17 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// The API as prose names it: the spec's title, with " API" after it unless the title
+/// already says so (`Notion API`, `KrosAI API (Conversations API)`, `conversations-api`).
+pub(crate) fn api_name(title: &str) -> String {
+    let names_itself = title.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case("api"));
+    if names_itself {
+        title.to_owned()
+    } else {
+        format!("{title} API")
+    }
+}
+
 /// Makes spec prose safe as rustdoc Markdown:
 ///
 /// - code fences become ```` ```text ````, and indentation is capped at three spaces, so no
@@ -307,6 +318,16 @@ fn is_hidden_char(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_api_is_named_once() {
+        assert_eq!(api_name("Notion API"), "Notion API");
+        assert_eq!(api_name("KrosAI API (Conversations API)"), "KrosAI API (Conversations API)");
+        assert_eq!(api_name("conversations-api"), "conversations-api");
+        assert_eq!(api_name("Spotify Web"), "Spotify Web API");
+        assert_eq!(api_name("Rapid"), "Rapid API", "a word that starts with api is not the word");
+        assert_eq!(api_name("Apiary"), "Apiary API");
+    }
+
     use super::*;
 
     #[test]
