@@ -72,23 +72,16 @@ fn file_name(text: &str) -> &'static str {
     }
 }
 
-/// A diagnostic's message with names, numbers and quoted text taken out: its kind.
+/// A message with what it quotes taken out (from the first quote mark, `` ` ``
+/// or `"`, to the last, since quoted names may hold quote marks themselves)
+/// and digits dropped: its kind, a corpus feature.
 pub fn message_kind(message: &str) -> String {
-    let mut out = String::new();
-    let mut quoted: Option<char> = None;
-    for c in message.chars() {
-        match quoted {
-            Some(q) if c == q => quoted = None,
-            Some(_) => {}
-            None if c == '`' || c == '"' => quoted = Some(c),
-            None if c.is_ascii_digit() => {}
-            None => out.push(c),
-        }
-        if out.len() >= 60 {
-            break;
-        }
-    }
-    out
+    let is_quote = |c: char| c == '`' || c == '"';
+    let (head, tail) = match (message.find(is_quote), message.rfind(is_quote)) {
+        (Some(first), Some(last)) => (&message[..first], &message[last + 1..]),
+        _ => (message, ""),
+    };
+    head.chars().chain("…".chars()).chain(tail.chars()).filter(|c| !c.is_ascii_digit()).take(80).collect()
 }
 
 pub fn generate(text: &str) -> Result<codegen::GeneratedCrate, codegen::Diagnostics> {

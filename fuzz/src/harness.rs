@@ -13,7 +13,7 @@
 //!   loop goes on;
 //! - has a watchdog (its main thread) that saves the input as a hang and exits
 //!   when one input has used more than the target's timeout of CPU time (or
-//!   six times that of wall-clock time), or the process more than [`MEMORY_LIMIT`];
+//!   six times that of wall-clock time), or added more than [`MEMORY_LIMIT`] of memory;
 //! - keeps an input that shows a new feature (a diagnostic, an error kind, an
 //!   outcome no earlier input had) in `corpus/`, which the next run starts from.
 //!
@@ -39,7 +39,8 @@ pub const HANG_EXIT: i32 = 75;
 pub const RESTART_EXIT: i32 = 76;
 /// Exit status of a worker that stopped on a bug of the fuzzer (not of the code under test).
 pub const FUZZER_BUG_EXIT: i32 = 2;
-/// Resident memory above which the worker counts the input as a crash.
+/// Memory one input may add to the worker's before it counts as a crash (and
+/// what the worker may hold between inputs before it is restarted).
 pub const MEMORY_LIMIT: u64 = 4 << 30;
 /// Stack of the thread that runs the inputs.
 pub const WORKER_STACK: usize = 1 << 30;
@@ -339,6 +340,8 @@ struct Running {
     started_ms: AtomicU64,
     /// Process CPU time (ms) when it started.
     cpu_ms: AtomicU64,
+    /// Resident memory (bytes) when it started: what the input adds is what counts.
+    rss_at_start: AtomicU64,
     inputs: AtomicU64,
     corpus: AtomicU64,
     finished: AtomicBool,
@@ -373,6 +376,7 @@ pub fn worker(target: &dyn Target, base: &Path, until_ms: u64, seed: u64) -> std
     let state = Arc::new(Running {
         started_ms: AtomicU64::new(0),
         cpu_ms: AtomicU64::new(0),
+        rss_at_start: AtomicU64::new(0),
         inputs: AtomicU64::new(0),
         corpus: AtomicU64::new(corpus.len() as u64),
         finished: AtomicBool::new(false),
@@ -406,6 +410,7 @@ pub fn worker(target: &dyn Target, base: &Path, until_ms: u64, seed: u64) -> std
                 let _ = current.set_len(0);
                 let _ = current.write_all_at(&input, 0);
                 state.cpu_ms.store(process_cpu().map_or(0, |d| d.as_millis() as u64), Ordering::SeqCst);
+                state.rss_at_start.store(resident_bytes().unwrap_or(0), Ordering::SeqCst);
                 state.started_ms.store(epoch.elapsed().as_millis() as u64 + 1, Ordering::SeqCst);
                 let outcome = catch(|| target.run(&input));
                 state.started_ms.store(0, Ordering::SeqCst);
@@ -454,7 +459,7 @@ pub fn worker(target: &dyn Target, base: &Path, until_ms: u64, seed: u64) -> std
             if started != 0 {
                 let wall = Duration::from_millis((epoch.elapsed().as_millis() as u64).saturating_sub(started - 1));
                 let cpu = process_cpu().map(|now| now.saturating_sub(Duration::from_millis(state.cpu_ms.load(Ordering::SeqCst))));
-                let memory = resident_bytes().unwrap_or(0);
+                let memory = resident_bytes().unwrap_or(0).saturating_sub(state.rss_at_start.load(Ordering::SeqCst));
                 let hung = cpu.is_some_and(|cpu| cpu > timeout) || wall > timeout * 6;
                 if hung || memory > MEMORY_LIMIT {
                     // The worker thread is stuck in the input: what `current` holds is it.
@@ -462,7 +467,7 @@ pub fn worker(target: &dyn Target, base: &Path, until_ms: u64, seed: u64) -> std
                     let what = if hung {
                         format!("a hang: one input ran {cpu:?} of CPU time ({wall:?} wall clock), over {timeout:?}")
                     } else {
-                        format!("out of memory: the process held {} MiB, over {} MiB", memory >> 20, MEMORY_LIMIT >> 20)
+                        format!("out of memory: one input took {} MiB, over {} MiB", memory >> 20, MEMORY_LIMIT >> 20)
                     };
                     let path = dirs.save_crash(if hung { "hang" } else { "oom" }, target.extension(), &input, &what)?;
                     eprintln!("fuzz {}: {what}\n  input saved to {}", target.name(), path.display());
