@@ -270,8 +270,14 @@ pub fn supervise(exe: &Path, target: &dyn Target, base: &Path, duration: Duratio
     Ok(report)
 }
 
-/// The last panic's message and place, recorded by the hook the worker installs.
+/// The last panic's message and place, recorded by the hook the worker installs:
+/// per thread, and process-wide for a panic on another thread that reaches the
+/// caller through `resume_unwind` (which runs no hook), as the generator's do.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+thread_local! {
+    static THIS_THREAD_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
 
 /// Replaces the panic hook with one that records the message (with its
 /// location) instead of printing it, for [`catch`].
@@ -284,19 +290,25 @@ pub fn quiet_panics() {
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a non-string panic payload".to_owned());
         let place = info.location().map_or_else(String::new, |l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+        let text = format!("panicked at {place}: {message}");
+        THIS_THREAD_PANIC.with(|slot| *slot.borrow_mut() = Some(text.clone()));
         if let Ok(mut last) = LAST_PANIC.lock() {
-            *last = Some(format!("panicked at {place}: {message}"));
+            *last = Some(text);
         }
     }));
 }
 
 /// Runs `f`, returning its value or the message of its panic.
 pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    THIS_THREAD_PANIC.with(|slot| *slot.borrow_mut() = None);
     if let Ok(mut last) = LAST_PANIC.lock() {
         *last = None;
     }
     std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
-        LAST_PANIC.lock().ok().and_then(|mut last| last.take()).unwrap_or_else(|| "panicked (no message recorded)".to_owned())
+        THIS_THREAD_PANIC
+            .with(|slot| slot.borrow_mut().take())
+            .or_else(|| LAST_PANIC.lock().ok().and_then(|mut last| last.take()))
+            .unwrap_or_else(|| "panicked (no message recorded)".to_owned())
     })
 }
 
