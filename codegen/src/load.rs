@@ -205,9 +205,13 @@ const MAX_DROPPED_DOC_FIELDS: usize = 100;
 pub fn to_openapi(file: &str, doc: &mut Value) -> Result<(OpenAPI, Diagnostics), Diagnostics> {
     let mut warnings = Diagnostics::default();
     loop {
-        let (pointer, message) = match serde_path_to_error::deserialize::<_, OpenAPI>(&*doc) {
+        let refused = match refused_schema(doc) {
+            Some(refused) => Err(refused),
+            None => serde_path_to_error::deserialize::<_, OpenAPI>(&*doc).map_err(|e| (error_pointer(&e), e.inner().to_string())),
+        };
+        let (pointer, message) = match refused {
             Ok(spec) => return Ok((spec, warnings)),
-            Err(e) => (error_pointer(&e), e.inner().to_string()),
+            Err(refused) => refused,
         };
         let doc_field = pointer.rsplit('/').next().filter(|t| DOC_FIELDS.contains(t)).is_some()
             || pointer.rsplit('/').nth(1) == Some("tags");
@@ -228,6 +232,173 @@ pub fn to_openapi(file: &str, doc: &mut Value) -> Result<(OpenAPI, Diagnostics),
         ));
         return Err(warnings);
     }
+}
+
+/// The first schema the typed parse would refuse, with the pointer of the
+/// misfit and the parser's message; found without parsing the document whole.
+///
+/// `openapiv3` reads a schema through untagged enums and flattened fields, so
+/// when a schema nested `n` deep is wrong, the whole-document parse takes time
+/// exponential in `n` to fail (each level retries its inner parse), and the
+/// pointer it reports stops at the outermost untagged enum. Here each schema
+/// is parsed alone, its sub-schemas replaced by `{}` (which always parses):
+/// linear time, and the pointer of the schema that is wrong. A schema this
+/// accepts is one the whole parse accepts, so when none is refused the whole
+/// parse runs, on its fast (successful) path for every schema.
+fn refused_schema(doc: &Value) -> Option<(String, String)> {
+    let mut stack: Vec<(String, &Value)> = schema_roots(doc);
+    stack.reverse();
+    while let Some((pointer, schema)) = stack.pop() {
+        let Value::Object(map) = schema else {
+            // Not an object: the parse of the shallow copy below would say so; say it here.
+            if let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::Schema>>(schema) {
+                return Some((format!("{pointer}{}", error_pointer(&e)), e.inner().to_string()));
+            }
+            continue;
+        };
+        // A `$ref` beside other keys is a reference: the typed parse reads no sub-schema of it.
+        if is_reference(schema) {
+            continue;
+        }
+        let mut shallow = serde_json::Map::new();
+        let mut children = Vec::new();
+        for (key, value) in map {
+            let escaped = escape(key);
+            let replaced = match (key.as_str(), value) {
+                ("properties", Value::Object(props)) => {
+                    let mut placeholders = serde_json::Map::new();
+                    for (name, sub) in props {
+                        if sub.is_object() {
+                            children.push((format!("{pointer}/properties/{}", escape(name)), sub));
+                            placeholders.insert(name.clone(), Value::Object(serde_json::Map::new()));
+                        } else {
+                            placeholders.insert(name.clone(), sub.clone());
+                        }
+                    }
+                    Value::Object(placeholders)
+                }
+                ("allOf" | "oneOf" | "anyOf", Value::Array(members)) => Value::Array(
+                    members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, sub)| {
+                            if sub.is_object() {
+                                children.push((format!("{pointer}/{escaped}/{i}"), sub));
+                                Value::Object(serde_json::Map::new())
+                            } else {
+                                sub.clone()
+                            }
+                        })
+                        .collect(),
+                ),
+                ("additionalProperties" | "items" | "not", Value::Object(_)) => {
+                    children.push((format!("{pointer}/{escaped}"), value));
+                    Value::Object(serde_json::Map::new())
+                }
+                _ => value.clone(),
+            };
+            shallow.insert(key.clone(), replaced);
+        }
+        if let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::Schema>>(&Value::Object(shallow)) {
+            return Some((format!("{pointer}{}", error_pointer(&e)), e.inner().to_string()));
+        }
+        children.reverse();
+        stack.extend(children);
+    }
+    None
+}
+
+/// A `{"$ref": "…"}` object, which the typed parse reads as a reference and nothing more.
+fn is_reference(node: &Value) -> bool {
+    node.get("$ref").is_some_and(Value::is_string)
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Every place of an OpenAPI 3.0 document where the typed parse reads a schema
+/// (components, parameters, headers, bodies, responses, callbacks), in document order.
+fn schema_roots(doc: &Value) -> Vec<(String, &Value)> {
+    let mut roots = Vec::new();
+    fn object(v: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+        v.and_then(Value::as_object).into_iter().flat_map(|m| m.iter())
+    }
+    // Something with a `schema` or a `content` map of media types (a parameter, a header, a body, a response).
+    fn with_content<'a>(roots: &mut Vec<(String, &'a Value)>, base: &str, node: &'a Value) {
+        if is_reference(node) {
+            return;
+        }
+        if let Some(schema) = node.get("schema") {
+            roots.push((format!("{base}/schema"), schema));
+        }
+        if let Some(Value::Object(content)) = node.get("content") {
+            for (media, media_type) in content {
+                let at = format!("{base}/content/{}", escape(media));
+                if let Some(schema) = media_type.get("schema") {
+                    roots.push((format!("{at}/schema"), schema));
+                }
+                if let Some(Value::Object(encodings)) = media_type.get("encoding") {
+                    for (name, encoding) in encodings {
+                        if let Some(Value::Object(headers)) = encoding.get("headers") {
+                            for (header, value) in headers {
+                                with_content(roots, &format!("{at}/encoding/{}/headers/{}", escape(name), escape(header)), value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(Value::Object(headers)) = node.get("headers") {
+            for (header, value) in headers {
+                with_content(roots, &format!("{base}/headers/{}", escape(header)), value);
+            }
+        }
+    }
+    for (name, schema) in object(doc.pointer("/components/schemas")) {
+        roots.push((format!("/components/schemas/{}", escape(name)), schema));
+    }
+    for kind in ["parameters", "headers", "requestBodies", "responses"] {
+        for (name, node) in object(doc.pointer(&format!("/components/{kind}"))) {
+            with_content(&mut roots, &format!("/components/{kind}/{}", escape(name)), node);
+        }
+    }
+    // Path items (and the path items of callbacks, which hold operations too).
+    let mut items: Vec<(String, &Value)> = object(doc.get("paths")).filter(|(path, _)| !path.starts_with("x-")).map(|(path, item)| (format!("/paths/{}", escape(path)), item)).collect();
+    for (name, callback) in object(doc.pointer("/components/callbacks")) {
+        items.extend(object(Some(callback)).map(|(expr, item)| (format!("/components/callbacks/{}/{}", escape(name), escape(expr)), item)));
+    }
+    let mut i = 0;
+    while i < items.len() {
+        let (base, item) = items[i].clone();
+        i += 1;
+        let Some(item) = item.as_object().filter(|_| !is_reference(item)) else { continue };
+        for (key, value) in item {
+            let at = format!("{base}/{}", escape(key));
+            if key == "parameters" {
+                for (n, parameter) in value.as_array().into_iter().flatten().enumerate() {
+                    with_content(&mut roots, &format!("{at}/{n}"), parameter);
+                }
+                continue;
+            }
+            if !["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&key.as_str()) {
+                continue;
+            }
+            for (n, parameter) in value.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                with_content(&mut roots, &format!("{at}/parameters/{n}"), parameter);
+            }
+            if let Some(body) = value.get("requestBody") {
+                with_content(&mut roots, &format!("{at}/requestBody"), body);
+            }
+            for (status, response) in object(value.get("responses")).filter(|(status, _)| !status.starts_with("x-")) {
+                with_content(&mut roots, &format!("{at}/responses/{}", escape(status)), response);
+            }
+            for (name, callback) in object(value.get("callbacks")) {
+                items.extend(object(Some(callback)).map(|(expr, item)| (format!("{at}/callbacks/{}/{}", escape(name), escape(expr)), item)));
+            }
+        }
+    }
+    roots
 }
 
 /// The JSON pointer of the node a typed parse failed at.

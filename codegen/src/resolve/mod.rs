@@ -140,9 +140,16 @@ struct Resolver<'a> {
     expanding: HashMap<*const Schema, String>,
     /// The type of a `$ref` into a component schema's insides, by `$ref`.
     nested_refs: HashMap<String, Ty>,
+    /// The `$ref`s into a component's insides whose type is being found: one met
+    /// again before its type is known reaches itself with no type in between.
+    nested_resolving: std::collections::HashSet<String>,
     /// The type each inline schema got first, by address in the spec, so that a
     /// `$ref` to it names that type.
     inline_types: HashMap<*const Schema, String>,
+    /// How many `allOf`s are copying their members' properties around the schema
+    /// now being read. Inside a copy of a copy, an inline schema that already has
+    /// a type is not expanded again (see `schema_ty`).
+    copying: usize,
     depth: usize,
 }
 
@@ -159,7 +166,9 @@ impl<'a> Resolver<'a> {
             response_bodies: HashMap::new(),
             expanding: HashMap::new(),
             nested_refs: HashMap::new(),
+            nested_resolving: std::collections::HashSet::new(),
             inline_types: HashMap::new(),
+            copying: 0,
             depth: 0,
         }
     }

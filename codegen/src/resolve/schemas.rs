@@ -153,7 +153,17 @@ impl<'a> Resolver<'a> {
             .filter(|s| !matches!(s.as_str(), "properties" | "additionalProperties" | "allOf" | "oneOf" | "anyOf"))
             .map(|s| if s == "items" { "Item".to_owned() } else { type_name(&s) })
             .collect();
+        if !self.nested_resolving.insert(reference.to_owned()) {
+            // `owner: {allOf: [$ref: …/owner]}`: found again while finding its own type.
+            self.error(
+                reference.trim_start_matches('#'),
+                format!("`$ref: {reference}` reaches the schema it is in with nothing in between, so it describes no value"),
+                "give the schema a real definition (an object, a type), or point the `$ref` elsewhere",
+            );
+            return Some(Ty::Json);
+        }
         let ty = self.schema_ty(schema, &ctx, reference.trim_start_matches('#'));
+        self.nested_resolving.remove(reference);
         self.nested_refs.insert(reference.to_owned(), ty.clone());
         Some(ty)
     }
@@ -195,6 +205,21 @@ impl<'a> Resolver<'a> {
         let address: *const Schema = schema;
         if let Some(name) = self.expanding.get(&address) {
             return Ty::Named(name.clone());
+        }
+        // Inside a copy (an `allOf` copying its members' properties), an inline
+        // `allOf` that would copy again, or anything inside such a copy of a copy,
+        // that already has a type is that type, under this name too. Expanding it
+        // again would give an equal type (merged later), and copies nested in
+        // copies multiply: time exponential in how many nest. Other schemas copied
+        // one level deep (the common `allOf` of a `$ref` and more properties) are
+        // still expanded, so that the merge names their types as ever.
+        let copies = matches!(&schema.schema_kind, SchemaKind::AllOf { all_of } if sole_member(all_of).is_none());
+        if self.copying > 1 || (self.copying == 1 && copies) {
+            if let Some(first) = self.inline_types.get(&address).cloned() {
+                let name = self.type_names.claim(type_name(ctx));
+                self.push_type(TypeDef { name: name.clone(), doc: schema.schema_data.description.clone(), kind: TypeKind::Alias(Ty::Named(first)) });
+                return Ty::Named(name);
+            }
         }
         self.depth += 1;
         let name = self.type_names.claim(type_name(ctx));
@@ -443,7 +468,10 @@ impl<'a> Resolver<'a> {
         if properties.is_empty() {
             return TypeKind::Alias(Ty::Json);
         }
-        TypeKind::Struct(self.fields(name, properties, &required, pointer))
+        self.copying += 1;
+        let fields = self.fields(name, properties, &required, pointer);
+        self.copying -= 1;
+        TypeKind::Struct(fields)
     }
 
     pub(super) fn collect_properties(
@@ -485,26 +513,43 @@ impl<'a> Resolver<'a> {
             _ => None,
         };
         let key_of: HashMap<String, String> = self.components.iter().map(|(k, v)| (v.clone(), k.clone())).collect();
-        let mut reported: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let mut cycles = Vec::new();
-        for start in &self.types {
-            let mut chain = vec![start.name.clone()];
-            let mut current = target(start);
-            while let Some(next) = current {
-                if next == start.name {
-                    if chain.iter().all(|n| !reported.contains(n)) {
-                        reported.extend(chain.iter().cloned());
-                        cycles.push(chain.clone());
+        // Each type is an alias of at most one other: a functional graph, whose
+        // cycles one walk per type finds in linear time (each type is walked once).
+        let next: Vec<Option<usize>> =
+            self.types.iter().map(|t| target(t).and_then(|n| self.index.get(&n).copied())).collect();
+        // 0: not walked yet, 1: on the current walk, 2: walked.
+        let mut state = vec![0u8; self.types.len()];
+        let mut cycles: Vec<Vec<usize>> = Vec::new();
+        for start in 0..self.types.len() {
+            let mut walk = Vec::new();
+            let mut current = Some(start);
+            while let Some(i) = current {
+                match state[i] {
+                    0 => {
+                        state[i] = 1;
+                        walk.push(i);
+                        current = next[i];
                     }
-                    break;
+                    1 => {
+                        // Back on this walk: from `i` to the walk's end is a cycle.
+                        let from = walk.iter().position(|&w| w == i).unwrap_or(0);
+                        let mut cycle = walk[from..].to_vec();
+                        // Named from its member that comes first, as a reader meets them.
+                        let first = cycle.iter().enumerate().min_by_key(|(_, &t)| t).map_or(0, |(p, _)| p);
+                        cycle.rotate_left(first);
+                        cycles.push(cycle);
+                        break;
+                    }
+                    _ => break,
                 }
-                if chain.contains(&next) || chain.len() > self.types.len() {
-                    break;
-                }
-                current = self.index.get(&next).and_then(|&i| target(&self.types[i]));
-                chain.push(next);
+            }
+            for i in walk {
+                state[i] = 2;
             }
         }
+        cycles.sort_by_key(|cycle| cycle[0]);
+        let cycles: Vec<Vec<String>> =
+            cycles.into_iter().map(|cycle| cycle.into_iter().map(|i| self.types[i].name.clone()).collect()).collect();
         for chain in cycles {
             let keys: Vec<String> = chain.iter().map(|n| key_of.get(n).unwrap_or(n).clone()).collect();
             let pointer = format!("/components/schemas/{}", token(&keys[0]));
