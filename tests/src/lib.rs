@@ -11,6 +11,24 @@
 
 pub mod load;
 
+/// Runs one `#[ignore]`d test of the calling test binary in a child process with `env` set,
+/// and fails unless it passed: for tests that must run on a thread of their own stack size
+/// (a stack overflow aborts the whole process, so it has to be a child's).
+pub fn run_ignored_test_in_child(test: &str, env: &str) {
+    let output = std::process::Command::new(std::env::current_exe().expect("the test's executable"))
+        .args(["--exact", test, "--include-ignored", "--nocapture", "--test-threads", "1"])
+        .env(env, "1")
+        .output()
+        .expect("running the child");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "the child failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+}
+
 pub mod raw_server {
     //! A small, scripted HTTP/1.1 server on `127.0.0.1` for behaviour tests.
     //!

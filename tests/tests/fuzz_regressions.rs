@@ -10,7 +10,6 @@
 //! in a child process.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use codegen::Diagnostics;
@@ -154,16 +153,5 @@ fn child_generates_refs_into_themselves() {
 
 #[test]
 fn refs_into_themselves_are_refused_without_overflowing() {
-    let output = Command::new(std::env::current_exe().expect("this test's executable"))
-        .args(["--exact", "child_generates_refs_into_themselves", "--include-ignored", "--nocapture", "--test-threads", "1"])
-        .env(CHILD_ENV, "1")
-        .output()
-        .expect("running the child");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "the child failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
+    client_tests::run_ignored_test_in_child("child_generates_refs_into_themselves", CHILD_ENV);
 }

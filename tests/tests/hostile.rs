@@ -19,7 +19,6 @@
 //! the test that provokes one runs it in a child process.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use codegen::Diagnostics;
@@ -648,25 +647,7 @@ fn child_generates_deep_specs_on_a_2_mib_stack() {
 
 #[test]
 fn deep_but_parseable_specs_do_not_overflow_a_default_thread_stack() {
-    let output = Command::new(std::env::current_exe().expect("this test's executable"))
-        .args([
-            "--exact",
-            "child_generates_deep_specs_on_a_2_mib_stack",
-            "--include-ignored",
-            "--nocapture",
-            "--test-threads",
-            "1",
-        ])
-        .env(CHILD_ENV, "1")
-        .output()
-        .expect("running the child");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "the child failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
+    client_tests::run_ignored_test_in_child("child_generates_deep_specs_on_a_2_mib_stack", CHILD_ENV);
 }
 
 // ---- `$ref` cycles ----------------------------------------------------------------
