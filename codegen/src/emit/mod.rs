@@ -133,7 +133,7 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
 }
 
 /// The API as prose names it: the spec's title, with " API" after it unless the title
-/// already says so (`Notion API`, `KrosAI API (Conversations API)`, `conversations-api`).
+/// already says so (`Notion API`, `Acme API (Conversations API)`, `conversations-api`).
 pub(crate) fn api_name(title: &str) -> String {
     let names_itself = title.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case("api"));
     if names_itself {
@@ -321,7 +321,7 @@ mod tests {
     #[test]
     fn an_api_is_named_once() {
         assert_eq!(api_name("Notion API"), "Notion API");
-        assert_eq!(api_name("KrosAI API (Conversations API)"), "KrosAI API (Conversations API)");
+        assert_eq!(api_name("Acme API (Conversations API)"), "Acme API (Conversations API)");
         assert_eq!(api_name("conversations-api"), "conversations-api");
         assert_eq!(api_name("Spotify Web"), "Spotify Web API");
         assert_eq!(api_name("Rapid"), "Rapid API", "a word that starts with api is not the word");
