@@ -7,7 +7,7 @@
 //!   --runs N      timed builds per crate (default 3)
 //! ```
 //!
-//! Every crate under `generated/` (copied as it is, only its runtime path made absolute) and a
+//! Every crate under `generated/` (copied as it is, only its path dependencies made absolute) and a
 //! crate generated from every spec in `../shared/corpus/` go into a throwaway workspace at
 //! `target/bench/corpus` with the repository's `Cargo.lock`, so every crate resolves the same
 //! dependency versions and shares one target directory. Everything is built once (debug, the
@@ -113,16 +113,16 @@ fn spec_paths(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// Copies `generated/<name>` into the workspace, pointing its runtime dependency at the real one.
+/// Copies `generated/<name>` into the workspace, pointing its path dependencies at the real ones.
 fn copy_generated(root: &Path, work: &Path, name: &str) -> Result<String, String> {
     let from = root.join("generated").join(name);
     let to = work.join(format!("generated-{name}"));
-    let runtime = root.join("runtime");
     let manifest = fs::read_to_string(from.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let fixed = manifest.replace("path = \"../../runtime\"", &format!("path = {:?}", runtime.to_string_lossy()));
-    if fixed == manifest {
+    if !manifest.contains("path = \"../../runtime\"") {
         return Err("generated Cargo.toml does not name ../../runtime".into());
     }
+    // Every path dependency (the runtime, and the optional `conversation-transcript`) made absolute.
+    let fixed = manifest.replace("path = \"../../", &format!("path = \"{}/", root.to_string_lossy()));
     write_if_changed(&to.join("Cargo.toml"), &fixed).map_err(|e| e.to_string())?;
     for rel in ["README.md"] {
         if let Ok(t) = fs::read_to_string(from.join(rel)) {
