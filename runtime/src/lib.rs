@@ -14,6 +14,7 @@ pub mod encode;
 mod multipart;
 pub mod paginate;
 mod retry;
+mod structs;
 mod trace;
 
 pub use client::{body_of, Body, ClientBuilder, HttpClient, Operation, Request, RequestOptions, Response};

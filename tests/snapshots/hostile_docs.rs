@@ -20,7 +20,7 @@ pub mod types {
     /// ```
     ///
     ///    fn main() { std::process::exit(7) }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Doc {
         /// Body */ "#\]  end
         pub body: ::std::string::String,
@@ -29,6 +29,46 @@ pub mod types {
         /// ```
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub kind: ::std::option::Option<DocKind>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Doc {
+        const NAME: &'static str = "Doc";
+        const FIELDS: &'static [&'static str] = &["body", "kind"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<DocKind>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                body: ::client_runtime::encode::required(partial.0, "body")?,
+                kind: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Doc {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     /// ```text
     /// fn main() { std::process::exit(8) }

@@ -187,7 +187,7 @@ pub mod types {
             <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Task {
         /// Named with openapi-generator's `x-enum-varnames`.
         pub priority: Priority,
@@ -204,9 +204,92 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub signal: ::std::option::Option<TaskSignal>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Task {
+        const NAME: &'static str = "Task";
+        const FIELDS: &'static [&'static str] = &[
+            "priority",
+            "level",
+            "retries",
+            "signal",
+        ];
+        type Partial = (
+            ::std::option::Option<Priority>,
+            ::std::option::Option<Level>,
+            ::std::option::Option<::std::option::Option<TaskRetries>>,
+            ::std::option::Option<TaskSignal>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.3 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                priority: ::client_runtime::encode::required(partial.0, "priority")?,
+                level: ::client_runtime::encode::required(partial.1, "level")?,
+                retries: partial.2,
+                signal: partial.3,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Task {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct TaskList {
         pub tasks: ::std::vec::Vec<Task>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for TaskList {
+        const NAME: &'static str = "TaskList";
+        const FIELDS: &'static [&'static str] = &["tasks"];
+        type Partial = (::std::option::Option<::std::vec::Vec<Task>>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                tasks: ::client_runtime::encode::required(partial.0, "tasks")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     /// Optional and nullable, inline.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

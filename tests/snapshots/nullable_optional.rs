@@ -13,18 +13,88 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Owner {
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
     }
+    impl ::client_runtime::encode::DecodeStruct for Owner {
+        const NAME: &'static str = "Owner";
+        const FIELDS: &'static [&'static str] = &["name", "active"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                name: ::client_runtime::encode::required(partial.0, "name")?,
+                active: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Owner {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
     /// A nullable schema, referred to by an optional field.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct ParentRef {
         pub id: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for ParentRef {
+        const NAME: &'static str = "ParentRef";
+        const FIELDS: &'static [&'static str] = &["id"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                id: ::client_runtime::encode::required(partial.0, "id")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ParentRef {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Record {
         /// Required, never null.
         pub id: ::std::string::String,
@@ -90,6 +160,134 @@ pub mod types {
             with = "::client_runtime::encode::double_option"
         )]
         pub parent: ::std::option::Option<::std::option::Option<ParentRef>>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Record {
+        const NAME: &'static str = "Record";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "optional",
+            "required_nullable",
+            "optional_nullable",
+            "created_at",
+            "updated_at",
+            "birthday",
+            "tags",
+            "scores",
+            "labels",
+            "counters",
+            "owners",
+            "metadata",
+            "extra",
+            "anything",
+            "parent",
+        ];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<i32>>,
+            ::std::option::Option<
+                ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+            >,
+            ::std::option::Option<
+                ::std::option::Option<
+                    ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+                >,
+            >,
+            ::std::option::Option<::client_runtime::chrono::NaiveDate>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<::std::option::Option<::std::vec::Vec<f32>>>,
+            ::std::option::Option<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+            >,
+            ::std::option::Option<
+                ::std::collections::BTreeMap<::std::string::String, i64>,
+            >,
+            ::std::option::Option<
+                ::std::collections::BTreeMap<::std::string::String, Owner>,
+            >,
+            ::std::option::Option<::serde_json::Value>,
+            ::std::option::Option<::serde_json::Value>,
+            ::std::option::Option<::serde_json::Value>,
+            ::std::option::Option<::std::option::Option<ParentRef>>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = map.next_value()?,
+                2 => partial.2 = map.next_value()?,
+                3 => partial.3 = ::std::option::Option::Some(map.next_value()?),
+                4 => partial.4 = ::std::option::Option::Some(map.next_value()?),
+                5 => partial.5 = ::std::option::Option::Some(map.next_value()?),
+                6 => partial.6 = map.next_value()?,
+                7 => partial.7 = ::std::option::Option::Some(map.next_value()?),
+                8 => partial.8 = ::std::option::Option::Some(map.next_value()?),
+                9 => partial.9 = map.next_value()?,
+                10 => partial.10 = map.next_value()?,
+                11 => partial.11 = map.next_value()?,
+                12 => partial.12 = map.next_value()?,
+                13 => partial.13 = map.next_value()?,
+                14 => partial.14 = map.next_value()?,
+                _ => partial.15 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                id: ::client_runtime::encode::required(partial.0, "id")?,
+                optional: partial.1,
+                required_nullable: partial.2,
+                optional_nullable: partial.3,
+                created_at: ::client_runtime::encode::required(partial.4, "created_at")?,
+                updated_at: partial.5,
+                birthday: partial.6,
+                tags: ::client_runtime::encode::required(partial.7, "tags")?,
+                scores: partial.8,
+                labels: partial.9,
+                counters: partial.10,
+                owners: partial.11,
+                metadata: partial.12,
+                extra: partial.13,
+                anything: partial.14,
+                parent: partial.15,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Record {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

@@ -13,11 +13,51 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Setting {
         pub key: ::std::string::String,
         /// A plain string, a number, a structured value or a range.
         pub value: SettingValue,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Setting {
+        const NAME: &'static str = "Setting";
+        const FIELDS: &'static [&'static str] = &["key", "value"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<SettingValue>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                key: ::client_runtime::encode::required(partial.0, "key")?,
+                value: ::client_runtime::encode::required(partial.1, "value")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Setting {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     /// A plain string, a number, a structured value or a range.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -74,17 +114,91 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct SettingValueVariant3 {
         pub min: f64,
         pub max: f64,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for SettingValueVariant3 {
+        const NAME: &'static str = "SettingValueVariant3";
+        const FIELDS: &'static [&'static str] = &["min", "max"];
+        type Partial = (::std::option::Option<f64>, ::std::option::Option<f64>);
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                min: ::client_runtime::encode::required(partial.0, "min")?,
+                max: ::client_runtime::encode::required(partial.1, "max")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SettingValueVariant3 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Structured {
         pub fields: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,
         >,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Structured {
+        const NAME: &'static str = "Structured";
+        const FIELDS: &'static [&'static str] = &["fields"];
+        type Partial = (
+            ::std::option::Option<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+            >,
+        );
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                fields: ::client_runtime::encode::required(partial.0, "fields")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Structured {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

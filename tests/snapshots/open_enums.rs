@@ -13,7 +13,7 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Job {
         /// A state; `Unknown` is a real value of the API.
         pub state: JobState,
@@ -29,9 +29,87 @@ pub mod types {
         )]
         pub priority: ::std::option::Option<::std::option::Option<JobPriority>>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Job {
+        const NAME: &'static str = "Job";
+        const FIELDS: &'static [&'static str] = &["state", "op", "vote", "priority"];
+        type Partial = (
+            ::std::option::Option<JobState>,
+            ::std::option::Option<Op>,
+            ::std::option::Option<Vote>,
+            ::std::option::Option<::std::option::Option<JobPriority>>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                2 => partial.2 = map.next_value()?,
+                _ => partial.3 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                state: ::client_runtime::encode::required(partial.0, "state")?,
+                op: ::client_runtime::encode::required(partial.1, "op")?,
+                vote: partial.2,
+                priority: partial.3,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Job {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct JobList {
         pub jobs: ::std::vec::Vec<Job>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for JobList {
+        const NAME: &'static str = "JobList";
+        const FIELDS: &'static [&'static str] = &["jobs"];
+        type Partial = (::std::option::Option<::std::vec::Vec<Job>>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                jobs: ::client_runtime::encode::required(partial.0, "jobs")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for JobList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum JobPriority {

@@ -19,12 +19,56 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub due: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Task {
         pub number: i32,
         pub title: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub due: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Task {
+        const NAME: &'static str = "Task";
+        const FIELDS: &'static [&'static str] = &["number", "title", "due"];
+        type Partial = (
+            ::std::option::Option<i32>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::client_runtime::chrono::NaiveDate>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.2 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                number: ::client_runtime::encode::required(partial.0, "number")?,
+                title: ::client_runtime::encode::required(partial.1, "title")?,
+                due: partial.2,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Task {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

@@ -13,7 +13,7 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Event {
         pub id: ::std::string::String,
         pub kind: ::serde_json::Value,
@@ -46,6 +46,91 @@ pub mod types {
             with = "::client_runtime::encode::double_option"
         )]
         pub previous: ::std::option::Option<::std::option::Option<Source>>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Event {
+        const NAME: &'static str = "Event";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "kind",
+            "version",
+            "title",
+            "note",
+            "payload",
+            "score",
+            "tags",
+            "source",
+            "previous",
+        ];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::serde_json::Value>,
+            ::std::option::Option<EventVersion>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
+            ::std::option::Option<Payload>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
+            ::std::option::Option<Source>,
+            ::std::option::Option<::std::option::Option<Source>>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+                3 => partial.3 = map.next_value()?,
+                4 => partial.4 = ::std::option::Option::Some(map.next_value()?),
+                5 => partial.5 = map.next_value()?,
+                6 => partial.6 = map.next_value()?,
+                7 => partial.7 = ::std::option::Option::Some(map.next_value()?),
+                8 => partial.8 = map.next_value()?,
+                _ => partial.9 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                id: ::client_runtime::encode::required(partial.0, "id")?,
+                kind: ::client_runtime::encode::required(partial.1, "kind")?,
+                version: ::client_runtime::encode::required(partial.2, "version")?,
+                title: partial.3,
+                note: partial.4,
+                payload: partial.5,
+                score: partial.6,
+                tags: partial.7,
+                source: partial.8,
+                previous: partial.9,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Event {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum EventVersion {
@@ -100,13 +185,73 @@ pub mod types {
             <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Payload {
         pub data: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Payload {
+        const NAME: &'static str = "Payload";
+        const FIELDS: &'static [&'static str] = &["data"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                data: ::client_runtime::encode::required(partial.0, "data")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Payload {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Source {
         pub name: ::std::string::String,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Source {
+        const NAME: &'static str = "Source";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                name: ::client_runtime::encode::required(partial.0, "name")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Source {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

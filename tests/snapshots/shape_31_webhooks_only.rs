@@ -13,7 +13,7 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct OrderShipped {
         pub order_id: ::std::string::String,
         pub shipped_at: ::client_runtime::chrono::DateTime<
@@ -25,6 +25,52 @@ pub mod types {
             with = "::client_runtime::encode::double_option"
         )]
         pub carrier: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for OrderShipped {
+        const NAME: &'static str = "OrderShipped";
+        const FIELDS: &'static [&'static str] = &["order_id", "shipped_at", "carrier"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+            >,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                order_id: ::client_runtime::encode::required(partial.0, "order_id")?,
+                shipped_at: ::client_runtime::encode::required(partial.1, "shipped_at")?,
+                carrier: partial.2,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderShipped {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

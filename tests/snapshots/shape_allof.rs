@@ -25,14 +25,54 @@ pub mod types {
         pub owner_id: ::std::string::String,
     }
     pub type CreatePetBodySpecies = PetSpecies;
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Folder {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<FolderSub>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Folder {
+        const NAME: &'static str = "Folder";
+        const FIELDS: &'static [&'static str] = &["title", "sub"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<FolderSub>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = map.next_value()?,
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                title: partial.0,
+                sub: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Folder {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct FolderSub {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -41,14 +81,98 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub depth: ::std::option::Option<i64>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for FolderSub {
+        const NAME: &'static str = "FolderSub";
+        const FIELDS: &'static [&'static str] = &["title", "sub", "depth"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::boxed::Box<FolderSub>>,
+            ::std::option::Option<i64>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = map.next_value()?,
+                1 => partial.1 = map.next_value()?,
+                _ => partial.2 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                title: partial.0,
+                sub: partial.1,
+                depth: partial.2,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FolderSub {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Named {
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
     }
+    impl ::client_runtime::encode::DecodeStruct for Named {
+        const NAME: &'static str = "Named";
+        const FIELDS: &'static [&'static str] = &["name", "nickname"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                name: ::client_runtime::encode::required(partial.0, "name")?,
+                nickname: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Named {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
     /// What a client sends to create a pet.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct NewPet {
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -58,8 +182,61 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
     }
+    impl ::client_runtime::encode::DecodeStruct for NewPet {
+        const NAME: &'static str = "NewPet";
+        const FIELDS: &'static [&'static str] = &[
+            "name",
+            "nickname",
+            "species",
+            "birthday",
+        ];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<PetSpecies>,
+            ::std::option::Option<::client_runtime::chrono::NaiveDate>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = map.next_value()?,
+                2 => partial.2 = map.next_value()?,
+                _ => partial.3 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                name: ::client_runtime::encode::required(partial.0, "name")?,
+                nickname: partial.1,
+                species: partial.2,
+                birthday: partial.3,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NewPet {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
     pub type NewPetSpecies = PetSpecies;
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Owner {
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -68,8 +245,56 @@ pub mod types {
         pub email: ::std::option::Option<::std::string::String>,
         pub phone: ::std::string::String,
     }
+    impl ::client_runtime::encode::DecodeStruct for Owner {
+        const NAME: &'static str = "Owner";
+        const FIELDS: &'static [&'static str] = &["name", "nickname", "email", "phone"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = map.next_value()?,
+                2 => partial.2 = map.next_value()?,
+                _ => partial.3 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                name: ::client_runtime::encode::required(partial.0, "name")?,
+                nickname: partial.1,
+                email: partial.2,
+                phone: ::client_runtime::encode::required(partial.3, "phone")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Owner {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
     /// A pet, as the server returns it.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Pet {
         pub id: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -86,6 +311,81 @@ pub mod types {
         pub owner: Owner,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vaccinated: ::std::option::Option<bool>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Pet {
+        const NAME: &'static str = "Pet";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "created_at",
+            "name",
+            "nickname",
+            "species",
+            "birthday",
+            "owner",
+            "vaccinated",
+        ];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+            >,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<PetSpecies>,
+            ::std::option::Option<::client_runtime::chrono::NaiveDate>,
+            ::std::option::Option<Owner>,
+            ::std::option::Option<bool>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = map.next_value()?,
+                2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+                3 => partial.3 = map.next_value()?,
+                4 => partial.4 = ::std::option::Option::Some(map.next_value()?),
+                5 => partial.5 = map.next_value()?,
+                6 => partial.6 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.7 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                id: ::client_runtime::encode::required(partial.0, "id")?,
+                created_at: partial.1,
+                name: ::client_runtime::encode::required(partial.2, "name")?,
+                nickname: partial.3,
+                species: ::client_runtime::encode::required(partial.4, "species")?,
+                birthday: partial.5,
+                owner: ::client_runtime::encode::required(partial.6, "owner")?,
+                vaccinated: partial.7,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Pet {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum PetSpecies {
@@ -142,7 +442,7 @@ pub mod types {
             )
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Repo {
         pub name: ::std::string::String,
         /// The repository this one was forked from.
@@ -155,13 +455,99 @@ pub mod types {
         )]
         pub maintainer: ::std::option::Option<::std::option::Option<Owner>>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Repo {
+        const NAME: &'static str = "Repo";
+        const FIELDS: &'static [&'static str] = &["name", "parent", "maintainer"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::boxed::Box<Repo>>,
+            ::std::option::Option<::std::option::Option<Owner>>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = map.next_value()?,
+                _ => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                name: ::client_runtime::encode::required(partial.0, "name")?,
+                parent: partial.1,
+                maintainer: partial.2,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Repo {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Resource {
         pub id: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<
             ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
         >,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Resource {
+        const NAME: &'static str = "Resource";
+        const FIELDS: &'static [&'static str] = &["id", "created_at"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+            >,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                id: ::client_runtime::encode::required(partial.0, "id")?,
+                created_at: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Resource {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

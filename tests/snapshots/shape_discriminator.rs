@@ -13,29 +13,199 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Bike {
         pub vehicle_type: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub gears: ::std::option::Option<i32>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Bike {
+        const NAME: &'static str = "Bike";
+        const FIELDS: &'static [&'static str] = &["vehicle_type", "gears"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i32>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                vehicle_type: ::client_runtime::encode::required(
+                    partial.0,
+                    "vehicle_type",
+                )?,
+                gears: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Bike {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Car {
         pub vehicle_type: ::std::string::String,
         pub doors: i32,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Car {
+        const NAME: &'static str = "Car";
+        const FIELDS: &'static [&'static str] = &["vehicle_type", "doors"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i32>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                vehicle_type: ::client_runtime::encode::required(
+                    partial.0,
+                    "vehicle_type",
+                )?,
+                doors: ::client_runtime::encode::required(partial.1, "doors")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Car {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Circle {
         pub shape_type: ::std::string::String,
         pub radius: f64,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Circle {
+        const NAME: &'static str = "Circle";
+        const FIELDS: &'static [&'static str] = &["shape_type", "radius"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<f64>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                shape_type: ::client_runtime::encode::required(partial.0, "shape_type")?,
+                radius: ::client_runtime::encode::required(partial.1, "radius")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Circle {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Drawing {
         pub shapes: ::std::vec::Vec<Shape>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub layers: ::std::option::Option<::std::vec::Vec<Vehicle>>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub elements: ::std::option::Option<::std::vec::Vec<Element>>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Drawing {
+        const NAME: &'static str = "Drawing";
+        const FIELDS: &'static [&'static str] = &["shapes", "layers", "elements"];
+        type Partial = (
+            ::std::option::Option<::std::vec::Vec<Shape>>,
+            ::std::option::Option<::std::vec::Vec<Vehicle>>,
+            ::std::option::Option<::std::vec::Vec<Element>>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = map.next_value()?,
+                _ => partial.2 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                shapes: ::client_runtime::encode::required(partial.0, "shapes")?,
+                layers: partial.1,
+                elements: partial.2,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Drawing {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     pub type DrawingLayersItem = Vehicle;
     /// A shape or a vehicle; each is a discriminated oneOf itself.
@@ -77,10 +247,38 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Garage {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vehicles: ::std::option::Option<::std::vec::Vec<Vehicle>>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Garage {
+        const NAME: &'static str = "Garage";
+        const FIELDS: &'static [&'static str] = &["vehicles"];
+        type Partial = (::std::option::Option<::std::vec::Vec<Vehicle>>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = map.next_value()?;
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self { vehicles: partial.0 })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Garage {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub enum Shape {
@@ -134,10 +332,50 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Square {
         pub shape_type: SquareShapeType,
         pub side: f64,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Square {
+        const NAME: &'static str = "Square";
+        const FIELDS: &'static [&'static str] = &["shape_type", "side"];
+        type Partial = (
+            ::std::option::Option<SquareShapeType>,
+            ::std::option::Option<f64>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                shape_type: ::client_runtime::encode::required(partial.0, "shape_type")?,
+                side: ::client_runtime::encode::required(partial.1, "side")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Square {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum SquareShapeType {
@@ -190,11 +428,55 @@ pub mod types {
             )
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Triangle {
         pub shape_type: ::std::string::String,
         pub base: f64,
         pub height: f64,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Triangle {
+        const NAME: &'static str = "Triangle";
+        const FIELDS: &'static [&'static str] = &["shape_type", "base", "height"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                shape_type: ::client_runtime::encode::required(partial.0, "shape_type")?,
+                base: ::client_runtime::encode::required(partial.1, "base")?,
+                height: ::client_runtime::encode::required(partial.2, "height")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Triangle {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     #[derive(Debug, Clone, PartialEq)]
     pub enum Vehicle {

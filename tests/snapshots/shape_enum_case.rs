@@ -84,7 +84,7 @@ pub mod types {
             )
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Thing {
         #[serde(rename = "foo-bar")]
         pub foo_bar: ::std::string::String,
@@ -107,33 +107,288 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub profile2: ::std::option::Option<UserProfile2>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Thing {
+        const NAME: &'static str = "Thing";
+        const FIELDS: &'static [&'static str] = &[
+            "foo-bar",
+            "foo_bar",
+            "fooBar",
+            "FooBar",
+            "home",
+            "work",
+            "owner",
+            "editor",
+            "profile",
+            "profile2",
+        ];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i32>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<Op>,
+            ::std::option::Option<ThingHome>,
+            ::std::option::Option<ThingWork>,
+            ::std::option::Option<UserA>,
+            ::std::option::Option<UserB>,
+            ::std::option::Option<UserProfile>,
+            ::std::option::Option<UserProfile2>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+                3 => partial.3 = ::std::option::Option::Some(map.next_value()?),
+                4 => partial.4 = map.next_value()?,
+                5 => partial.5 = map.next_value()?,
+                6 => partial.6 = map.next_value()?,
+                7 => partial.7 = map.next_value()?,
+                8 => partial.8 = map.next_value()?,
+                _ => partial.9 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                foo_bar: ::client_runtime::encode::required(partial.0, "foo-bar")?,
+                foo_bar2: ::client_runtime::encode::required(partial.1, "foo_bar")?,
+                foo_bar3: ::client_runtime::encode::required(partial.2, "fooBar")?,
+                foo_bar4: ::client_runtime::encode::required(partial.3, "FooBar")?,
+                home: partial.4,
+                work: partial.5,
+                owner: partial.6,
+                editor: partial.7,
+                profile: partial.8,
+                profile2: partial.9,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Thing {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct ThingHome {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for ThingHome {
+        const NAME: &'static str = "ThingHome";
+        const FIELDS: &'static [&'static str] = &["street"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = map.next_value()?;
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self { street: partial.0 })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ThingHome {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct ThingWork {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub building: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for ThingWork {
+        const NAME: &'static str = "ThingWork";
+        const FIELDS: &'static [&'static str] = &["building"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = map.next_value()?;
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self { building: partial.0 })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ThingWork {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct UserA {
         pub a: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for UserA {
+        const NAME: &'static str = "UserA";
+        const FIELDS: &'static [&'static str] = &["a"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                a: ::client_runtime::encode::required(partial.0, "a")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserA {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct UserB {
         pub b: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for UserB {
+        const NAME: &'static str = "UserB";
+        const FIELDS: &'static [&'static str] = &["b"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                b: ::client_runtime::encode::required(partial.0, "b")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserB {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct UserProfile {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bio: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for UserProfile {
+        const NAME: &'static str = "UserProfile";
+        const FIELDS: &'static [&'static str] = &["bio"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = map.next_value()?;
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self { bio: partial.0 })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserProfile {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct UserProfile2 {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub avatar: ::std::option::Option<::std::string::String>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for UserProfile2 {
+        const NAME: &'static str = "UserProfile2";
+        const FIELDS: &'static [&'static str] = &["avatar"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = map.next_value()?;
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self { avatar: partial.0 })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserProfile2 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

@@ -27,11 +27,48 @@ pub mod types {
         >,
     }
     /// Exactly these properties.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Closed {
         pub x: i32,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub y: ::std::option::Option<i32>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Closed {
+        const NAME: &'static str = "Closed";
+        const FIELDS: &'static [&'static str] = &["x", "y"];
+        type Partial = (::std::option::Option<i32>, ::std::option::Option<i32>);
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                x: ::client_runtime::encode::required(partial.0, "x")?,
+                y: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Closed {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     /// Known properties, and any others.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -44,11 +81,41 @@ pub mod types {
             ::serde_json::Value,
         >,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Owner {
         pub name: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Owner {
+        const NAME: &'static str = "Owner";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                name: ::client_runtime::encode::required(partial.0, "name")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Owner {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Record {
         pub id: ::std::string::String,
         pub labels: ::std::collections::BTreeMap<
@@ -88,6 +155,111 @@ pub mod types {
         /// Known properties, and other properties that are all strings.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub annotated: ::std::option::Option<Annotated>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Record {
+        const NAME: &'static str = "Record";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "labels",
+            "anything",
+            "free_form",
+            "untyped",
+            "closed",
+            "owners",
+            "groups",
+            "matrix",
+            "extensible",
+            "annotated",
+        ];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+            >,
+            ::std::option::Option<::serde_json::Value>,
+            ::std::option::Option<::serde_json::Value>,
+            ::std::option::Option<::serde_json::Value>,
+            ::std::option::Option<Closed>,
+            ::std::option::Option<
+                ::std::collections::BTreeMap<::std::string::String, Owner>,
+            >,
+            ::std::option::Option<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            >,
+            ::std::option::Option<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::collections::BTreeMap<::std::string::String, f64>,
+                >,
+            >,
+            ::std::option::Option<Extensible>,
+            ::std::option::Option<Annotated>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                2 => partial.2 = map.next_value()?,
+                3 => partial.3 = map.next_value()?,
+                4 => partial.4 = map.next_value()?,
+                5 => partial.5 = map.next_value()?,
+                6 => partial.6 = map.next_value()?,
+                7 => partial.7 = map.next_value()?,
+                8 => partial.8 = map.next_value()?,
+                9 => partial.9 = map.next_value()?,
+                _ => partial.10 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                id: ::client_runtime::encode::required(partial.0, "id")?,
+                labels: ::client_runtime::encode::required(partial.1, "labels")?,
+                anything: partial.2,
+                free_form: partial.3,
+                untyped: partial.4,
+                closed: partial.5,
+                owners: partial.6,
+                groups: partial.7,
+                matrix: partial.8,
+                extensible: partial.9,
+                annotated: partial.10,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Record {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

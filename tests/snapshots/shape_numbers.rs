@@ -14,7 +14,7 @@ pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
     pub type GetMeasurementLevel = Priority;
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Measurement {
         pub id: ::std::string::String,
         pub small: i32,
@@ -39,6 +39,111 @@ pub mod types {
         pub payload: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub signature: ::std::option::Option<::std::string::String>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Measurement {
+        const NAME: &'static str = "Measurement";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "small",
+            "large",
+            "plain",
+            "single",
+            "double",
+            "number",
+            "counter",
+            "tiny",
+            "priority",
+            "day",
+            "at",
+            "payload",
+            "signature",
+        ];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i32>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<f32>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<u64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<Priority>,
+            ::std::option::Option<::client_runtime::chrono::NaiveDate>,
+            ::std::option::Option<
+                ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+            >,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+                3 => partial.3 = ::std::option::Option::Some(map.next_value()?),
+                4 => partial.4 = ::std::option::Option::Some(map.next_value()?),
+                5 => partial.5 = ::std::option::Option::Some(map.next_value()?),
+                6 => partial.6 = ::std::option::Option::Some(map.next_value()?),
+                7 => partial.7 = ::std::option::Option::Some(map.next_value()?),
+                8 => partial.8 = map.next_value()?,
+                9 => partial.9 = map.next_value()?,
+                10 => partial.10 = map.next_value()?,
+                11 => partial.11 = map.next_value()?,
+                12 => partial.12 = map.next_value()?,
+                _ => partial.13 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                id: ::client_runtime::encode::required(partial.0, "id")?,
+                small: ::client_runtime::encode::required(partial.1, "small")?,
+                large: ::client_runtime::encode::required(partial.2, "large")?,
+                plain: ::client_runtime::encode::required(partial.3, "plain")?,
+                single: ::client_runtime::encode::required(partial.4, "single")?,
+                double: ::client_runtime::encode::required(partial.5, "double")?,
+                number: ::client_runtime::encode::required(partial.6, "number")?,
+                counter: ::client_runtime::encode::required(partial.7, "counter")?,
+                tiny: partial.8,
+                priority: partial.9,
+                day: partial.10,
+                at: partial.11,
+                payload: partial.12,
+                signature: partial.13,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Measurement {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     /// 1 is the highest.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,22 +13,136 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct A {
         pub b: ::std::boxed::Box<B>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for A {
+        const NAME: &'static str = "A";
+        const FIELDS: &'static [&'static str] = &["b"];
+        type Partial = (::std::option::Option<::std::boxed::Box<B>>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                b: ::client_runtime::encode::required(partial.0, "b")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for A {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct B {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub a: ::std::option::Option<::std::boxed::Box<A>>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for B {
+        const NAME: &'static str = "B";
+        const FIELDS: &'static [&'static str] = &["a", "label"];
+        type Partial = (
+            ::std::option::Option<::std::boxed::Box<A>>,
+            ::std::option::Option<::std::string::String>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = map.next_value()?,
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                a: partial.0,
+                label: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for B {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct BinaryOp {
         pub op: BinaryOpOp,
         pub left: ::std::boxed::Box<Expr>,
         pub right: ::std::boxed::Box<Expr>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for BinaryOp {
+        const NAME: &'static str = "BinaryOp";
+        const FIELDS: &'static [&'static str] = &["op", "left", "right"];
+        type Partial = (
+            ::std::option::Option<BinaryOpOp>,
+            ::std::option::Option<::std::boxed::Box<Expr>>,
+            ::std::option::Option<::std::boxed::Box<Expr>>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                op: ::client_runtime::encode::required(partial.0, "op")?,
+                left: ::client_runtime::encode::required(partial.1, "left")?,
+                right: ::client_runtime::encode::required(partial.2, "right")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BinaryOp {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum BinaryOpOp {
@@ -165,14 +279,84 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct FilterVariant0 {
         pub field: ::std::string::String,
         pub equals: ::std::string::String,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for FilterVariant0 {
+        const NAME: &'static str = "FilterVariant0";
+        const FIELDS: &'static [&'static str] = &["field", "equals"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                field: ::client_runtime::encode::required(partial.0, "field")?,
+                equals: ::client_runtime::encode::required(partial.1, "equals")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FilterVariant0 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct FilterVariant1 {
         pub not: ::std::boxed::Box<Filter>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for FilterVariant1 {
+        const NAME: &'static str = "FilterVariant1";
+        const FIELDS: &'static [&'static str] = &["not"];
+        type Partial = (::std::option::Option<::std::boxed::Box<Filter>>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                not: ::client_runtime::encode::required(partial.0, "not")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FilterVariant1 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     /// Any JSON value, spelled out.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -238,16 +422,90 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Literal {
         pub value: f64,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Literal {
+        const NAME: &'static str = "Literal";
+        const FIELDS: &'static [&'static str] = &["value"];
+        type Partial = (::std::option::Option<f64>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                value: ::client_runtime::encode::required(partial.0, "value")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Literal {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Node {
         pub id: ::std::string::String,
         pub children: ::std::vec::Vec<Node>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub parent: ::std::option::Option<::std::boxed::Box<Node>>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Node {
+        const NAME: &'static str = "Node";
+        const FIELDS: &'static [&'static str] = &["id", "children", "parent"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<Node>>,
+            ::std::option::Option<::std::boxed::Box<Node>>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.2 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                id: ::client_runtime::encode::required(partial.0, "id")?,
+                children: ::client_runtime::encode::required(partial.1, "children")?,
+                parent: partial.2,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Node {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

@@ -19,9 +19,39 @@ pub mod types {
         pub caption: ::std::option::Option<::std::string::String>,
         pub file: ::client_runtime::FilePart,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Note {
         pub text: ::std::string::String,
+    }
+    impl ::client_runtime::encode::DecodeStruct for Note {
+        const NAME: &'static str = "Note";
+        const FIELDS: &'static [&'static str] = &["text"];
+        type Partial = (::std::option::Option<::std::string::String>,);
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                text: ::client_runtime::encode::required(partial.0, "text")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Note {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct SetTitleBody {

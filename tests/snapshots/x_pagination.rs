@@ -13,14 +13,54 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct ArchiveResponse {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<ArchiveResponseData>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for ArchiveResponse {
+        const NAME: &'static str = "ArchiveResponse";
+        const FIELDS: &'static [&'static str] = &["next", "data"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<ArchiveResponseData>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = map.next_value()?,
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                next: partial.0,
+                data: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArchiveResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct ArchiveResponseData {
         #[serde(
             default,
@@ -29,19 +69,129 @@ pub mod types {
         )]
         pub hits: ::std::option::Option<::std::option::Option<::std::vec::Vec<Hit>>>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for ArchiveResponseData {
+        const NAME: &'static str = "ArchiveResponseData";
+        const FIELDS: &'static [&'static str] = &["hits"];
+        type Partial = (
+            ::std::option::Option<::std::option::Option<::std::vec::Vec<Hit>>>,
+        );
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self { hits: partial.0 })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArchiveResponseData {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct Hit {
         pub url: ::std::string::String,
         pub score: f64,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for Hit {
+        const NAME: &'static str = "Hit";
+        const FIELDS: &'static [&'static str] = &["url", "score"];
+        type Partial = (
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<f64>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+                _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                url: ::client_runtime::encode::required(partial.0, "url")?,
+                score: ::client_runtime::encode::required(partial.1, "score")?,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Hit {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct SearchPage {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub results: ::std::option::Option<::std::vec::Vec<Hit>>,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub paging: ::std::option::Option<SearchPagePaging>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::client_runtime::encode::DecodeStruct for SearchPage {
+        const NAME: &'static str = "SearchPage";
+        const FIELDS: &'static [&'static str] = &["results", "paging"];
+        type Partial = (
+            ::std::option::Option<::std::vec::Vec<Hit>>,
+            ::std::option::Option<SearchPagePaging>,
+        );
+        const EMPTY: Self::Partial = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            index: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            match index {
+                0 => partial.0 = map.next_value()?,
+                _ => partial.1 = map.next_value()?,
+            }
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self {
+                results: partial.0,
+                paging: partial.1,
+            })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SearchPage {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
     pub struct SearchPagePaging {
         #[serde(
             default,
@@ -49,6 +199,36 @@ pub mod types {
             with = "::client_runtime::encode::double_option"
         )]
         pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    }
+    impl ::client_runtime::encode::DecodeStruct for SearchPagePaging {
+        const NAME: &'static str = "SearchPagePaging";
+        const FIELDS: &'static [&'static str] = &["next"];
+        type Partial = (
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
+        );
+        const EMPTY: Self::Partial = (::std::option::Option::None,);
+        #[inline]
+        fn field<'de, A: ::serde::de::MapAccess<'de>>(
+            partial: &mut Self::Partial,
+            _: usize,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error> {
+            partial.0 = ::std::option::Option::Some(map.next_value()?);
+            ::std::result::Result::Ok(())
+        }
+        #[inline(always)]
+        fn finish<E: ::serde::de::Error>(
+            partial: Self::Partial,
+        ) -> ::std::result::Result<Self, E> {
+            ::std::result::Result::Ok(Self { next: partial.0 })
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SearchPagePaging {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::client_runtime::encode::deserialize_struct(deserializer)
+        }
     }
 }
 mod client {

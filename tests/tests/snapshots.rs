@@ -622,9 +622,13 @@ fixtures! {
         assert_has(create, "{ let value = &self.body; request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?); }");
         assert_has(item(s, "impl<'a> GetTaskRequest<'a> {"), "::client_runtime::Method::GET");
         // `NewTask` is only sent, never decoded: no `Deserialize`. `Task`, a response,
-        // derives both (a response re-encodes as it came).
+        // encodes (a response re-encodes as it came) and decodes, through the runtime.
         assert_has(s, "#[derive(Debug, Clone, PartialEq, ::serde::Serialize)] pub struct NewTask {");
-        assert_has(s, "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)] pub struct Task {");
+        assert_lacks(s, "impl ::client_runtime::encode::DecodeStruct for NewTask");
+        assert_has(s, "#[derive(Debug, Clone, PartialEq, ::serde::Serialize)] pub struct Task {");
+        assert_has(s, r#"impl ::client_runtime::encode::DecodeStruct for Task { const NAME: &'static str = "Task"; const FIELDS: &'static [&'static str] = &["number", "title", "due"];"#);
+        assert_has(s, "impl<'de> ::serde::Deserialize<'de> for Task {");
+        assert_lacks(s, "::serde::Deserialize)]");
         // Required parameters are arguments, integers typed by format.
         assert_has(s, "pub fn get_task(&self, project_id: i64, task_number: i32, q: impl ::std::convert::Into<::std::string::String>) -> GetTaskRequest<'_>");
         assert_has(s, r#"path_segment("task_number", &::std::string::ToString::to_string(&self.task_number))?"#);

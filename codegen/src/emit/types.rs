@@ -46,20 +46,29 @@ fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>, decode: bool) -> To
     }
 }
 
+/// The Rust type of a struct field: its type, boxed, in one `Option` or two.
+fn field_ty(f: &Field) -> TokenStream {
+    let mut ty = ty_tokens(&f.ty, false);
+    if f.boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    if f.is_option() {
+        ty = quote!(::std::option::Option<#ty>);
+    }
+    if f.is_double_option() {
+        ty = quote!(::std::option::Option<#ty>);
+    }
+    ty
+}
+
 fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], decode: bool) -> TokenStream {
+    // A map of the other properties is flattened in, which the runtime's decoder does not do.
+    let runtime_decode = decode && !fields.iter().any(|f| f.flatten);
+    let decode_impls = runtime_decode.then(|| decode_struct(name, fields));
     let fields = fields.iter().map(|f| {
         let doc = doc_attrs(f.doc.as_deref());
         let field = ident(&f.ident);
-        let mut ty = ty_tokens(&f.ty, false);
-        if f.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
-        }
-        if f.is_option() {
-            ty = quote!(::std::option::Option<#ty>);
-        }
-        if f.is_double_option() {
-            ty = quote!(::std::option::Option<#ty>);
-        }
+        let ty = field_ty(f);
         let rename = (unraw(&f.ident) != f.wire).then(|| {
             let wire = Literal::string(&f.wire);
             quote!(#[serde(rename = #wire)])
@@ -81,11 +90,109 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], de
         };
         quote! { #doc #rename #optional pub #field: #ty, }
     });
-    let deserialize = decode.then(|| quote!(, ::serde::Deserialize));
+    let deserialize = (decode && !runtime_decode).then(|| quote!(, ::serde::Deserialize));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize #deserialize)]
         pub struct #name { #(#fields)* }
+        #decode_impls
+    }
+}
+
+/// `Deserialize` through the runtime's `deserialize_struct`: the struct says
+/// only its wire names, how each value decodes into its slot, and how the slots
+/// make the struct; the key loop and the checks are the runtime's, written once,
+/// instead of about 300 lines of serde derive per struct.
+///
+/// A slot is the field's own `Option` where the field is one (absent stays
+/// `None`; for a double option, a present `null` is `Some(None)`), and an
+/// `Option` around the field's type where the field is required.
+fn decode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let name_text = Literal::string(&name.to_string());
+    let wires = fields.iter().map(|f| Literal::string(&f.wire));
+    let slots = fields.iter().map(|f| {
+        let ty = field_ty(f);
+        if f.is_option() {
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        }
+    });
+    let empties = fields.iter().map(|_| quote!(::std::option::Option::None));
+
+    let store = |(i, f): (usize, &Field)| {
+        let slot = syn::Index::from(i);
+        if f.is_option() && !f.is_double_option() {
+            quote!(partial.#slot = map.next_value()?)
+        } else {
+            quote!(partial.#slot = ::std::option::Option::Some(map.next_value()?))
+        }
+    };
+    let field_fn = match fields {
+        [] => quote! {
+            fn field<'de, A: ::serde::de::MapAccess<'de>>(_: &mut Self::Partial, _: usize, _: &mut A) -> ::std::result::Result<(), A::Error> {
+                ::std::result::Result::Ok(())
+            }
+        },
+        [only] => {
+            let store = store((0, only));
+            quote! {
+                #[inline]
+                fn field<'de, A: ::serde::de::MapAccess<'de>>(partial: &mut Self::Partial, _: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                    #store;
+                    ::std::result::Result::Ok(())
+                }
+            }
+        }
+        [rest @ .., last] => {
+            let arms = rest.iter().enumerate().map(|(i, f)| {
+                let index = Literal::usize_unsuffixed(i);
+                let store = store((i, f));
+                quote!(#index => #store,)
+            });
+            let last = store((rest.len(), last));
+            quote! {
+                #[inline]
+                fn field<'de, A: ::serde::de::MapAccess<'de>>(partial: &mut Self::Partial, index: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                    match index {
+                        #(#arms)*
+                        _ => #last,
+                    }
+                    ::std::result::Result::Ok(())
+                }
+            }
+        }
+    };
+    let assembled = fields.iter().enumerate().map(|(i, f)| {
+        let field = ident(&f.ident);
+        let slot = syn::Index::from(i);
+        if f.is_option() {
+            quote!(#field: partial.#slot,)
+        } else {
+            let wire = Literal::string(&f.wire);
+            quote!(#field: ::client_runtime::encode::required(partial.#slot, #wire)?,)
+        }
+    });
+    let partial = if fields.is_empty() { quote!(_) } else { quote!(partial) };
+    quote! {
+        impl ::client_runtime::encode::DecodeStruct for #name {
+            const NAME: &'static str = #name_text;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            type Partial = (#(#slots,)*);
+
+            const EMPTY: Self::Partial = (#(#empties,)*);
+            #field_fn
+            #[inline(always)]
+            fn finish<E: ::serde::de::Error>(#partial: Self::Partial) -> ::std::result::Result<Self, E> {
+                ::std::result::Result::Ok(Self { #(#assembled)* })
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::client_runtime::encode::deserialize_struct(deserializer)
+            }
+        }
     }
 }
 

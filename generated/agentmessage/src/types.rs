@@ -70,7 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
     }
 }
 /// Details of an error.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ErrorDetail {
     /// Error code. The docs show VALIDATION_FAILED, UNAUTHORIZED, FORBIDDEN and NOT_FOUND in example bodies and name INVALID_INPUT (malformed id) in the text; other values may appear.
     pub code: ErrorCode,
@@ -84,16 +84,108 @@ pub struct ErrorDetail {
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+impl ::client_runtime::encode::DecodeStruct for ErrorDetail {
+    const NAME: &'static str = "ErrorDetail";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "request_id",
+        "details",
+    ];
+    type Partial = (
+        ::std::option::Option<ErrorCode>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.3 = map.next_value()?,
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            code: ::client_runtime::encode::required(partial.0, "code")?,
+            message: ::client_runtime::encode::required(partial.1, "message")?,
+            request_id: ::client_runtime::encode::required(partial.2, "request_id")?,
+            details: partial.3,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error envelope returned with every documented error.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ErrorResponse {
     /// `false` on error.
     pub success: bool,
     /// Details of an error.
     pub error: ErrorDetail,
 }
+impl ::client_runtime::encode::DecodeStruct for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+    const FIELDS: &'static [&'static str] = &["success", "error"];
+    type Partial = (::std::option::Option<bool>, ::std::option::Option<ErrorDetail>);
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            success: ::client_runtime::encode::required(partial.0, "success")?,
+            error: ::client_runtime::encode::required(partial.1, "error")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Success envelope of "List messages in a conversation": the messages in chronological order and the pagination metadata.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ListMessagesResponse {
     /// `true` on success.
     pub success: bool,
@@ -102,8 +194,52 @@ pub struct ListMessagesResponse {
     /// Pagination metadata.
     pub meta: Meta,
 }
+impl ::client_runtime::encode::DecodeStruct for ListMessagesResponse {
+    const NAME: &'static str = "ListMessagesResponse";
+    const FIELDS: &'static [&'static str] = &["success", "data", "meta"];
+    type Partial = (
+        ::std::option::Option<bool>,
+        ::std::option::Option<::std::vec::Vec<Message>>,
+        ::std::option::Option<Meta>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.2 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            success: ::client_runtime::encode::required(partial.0, "success")?,
+            data: ::client_runtime::encode::required(partial.1, "data")?,
+            meta: ::client_runtime::encode::required(partial.2, "meta")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// A message of a conversation. Each message carries a direction of inbound or outbound; the rest of the shape is shared across both. Message content is subject to your retention window: once a message has passed retention, its body renders as null and media_urls as \[\], and the original content cannot be recovered. Required fields are those present in every message of the docs' example; `status` appears only on the outbound messages there.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Message {
     /// Message id (a UUID in the docs' example).
     pub id: ::std::string::String,
@@ -132,6 +268,109 @@ pub struct Message {
     pub redacted_at: ::std::option::Option<
         ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
     >,
+}
+impl ::client_runtime::encode::DecodeStruct for Message {
+    const NAME: &'static str = "Message";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "direction",
+        "phone_number_id",
+        "from_number",
+        "to_number",
+        "body",
+        "media_urls",
+        "channel",
+        "segment_count",
+        "status",
+        "created_at",
+        "redacted_at",
+    ];
+    type Partial = (
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<MessageDirection>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<i64>,
+        ::std::option::Option<MessageStatus>,
+        ::std::option::Option<
+            ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+        >,
+        ::std::option::Option<
+            ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+        >,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            3 => partial.3 = ::std::option::Option::Some(map.next_value()?),
+            4 => partial.4 = ::std::option::Option::Some(map.next_value()?),
+            5 => partial.5 = map.next_value()?,
+            6 => partial.6 = ::std::option::Option::Some(map.next_value()?),
+            7 => partial.7 = ::std::option::Option::Some(map.next_value()?),
+            8 => partial.8 = ::std::option::Option::Some(map.next_value()?),
+            9 => partial.9 = map.next_value()?,
+            10 => partial.10 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.11 = map.next_value()?,
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            id: ::client_runtime::encode::required(partial.0, "id")?,
+            direction: ::client_runtime::encode::required(partial.1, "direction")?,
+            phone_number_id: ::client_runtime::encode::required(
+                partial.2,
+                "phone_number_id",
+            )?,
+            from_number: ::client_runtime::encode::required(partial.3, "from_number")?,
+            to_number: ::client_runtime::encode::required(partial.4, "to_number")?,
+            body: partial.5,
+            media_urls: ::client_runtime::encode::required(partial.6, "media_urls")?,
+            channel: ::client_runtime::encode::required(partial.7, "channel")?,
+            segment_count: ::client_runtime::encode::required(
+                partial.8,
+                "segment_count",
+            )?,
+            status: partial.9,
+            created_at: ::client_runtime::encode::required(partial.10, "created_at")?,
+            redacted_at: partial.11,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Direction of a message: inbound or outbound. Other values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -242,7 +481,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageStatus {
     }
 }
 /// Pagination metadata.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Meta {
     /// Not described by the docs (their example shows 0 alongside three messages).
     pub total: i64,
@@ -252,4 +491,52 @@ pub struct Meta {
     pub offset: i64,
     /// Cursor for the next page, to pass as `cursor`; null on the last page.
     pub next_cursor: ::std::option::Option<::std::string::String>,
+}
+impl ::client_runtime::encode::DecodeStruct for Meta {
+    const NAME: &'static str = "Meta";
+    const FIELDS: &'static [&'static str] = &["total", "limit", "offset", "next_cursor"];
+    type Partial = (
+        ::std::option::Option<i64>,
+        ::std::option::Option<i64>,
+        ::std::option::Option<i64>,
+        ::std::option::Option<::std::string::String>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.3 = map.next_value()?,
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            total: ::client_runtime::encode::required(partial.0, "total")?,
+            limit: ::client_runtime::encode::required(partial.1, "limit")?,
+            offset: ::client_runtime::encode::required(partial.2, "offset")?,
+            next_cursor: partial.3,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Meta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }

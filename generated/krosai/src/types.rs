@@ -2,7 +2,7 @@
 
 //! The types of the API's requests and responses.
 /// A message object of a conversation. Every field is present in the docs' response format and in every message of the example response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Message {
     /// Unique identifier for the message
     pub id: ::std::string::String,
@@ -14,6 +14,69 @@ pub struct Message {
     pub content: ::std::string::String,
     /// When the message was created
     pub created_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+}
+impl ::client_runtime::encode::DecodeStruct for Message {
+    const NAME: &'static str = "Message";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "conversation_id",
+        "role",
+        "content",
+        "created_at",
+    ];
+    type Partial = (
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<MessageRole>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<
+            ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+        >,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            3 => partial.3 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.4 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            id: ::client_runtime::encode::required(partial.0, "id")?,
+            conversation_id: ::client_runtime::encode::required(
+                partial.1,
+                "conversation_id",
+            )?,
+            role: ::client_runtime::encode::required(partial.2, "role")?,
+            content: ::client_runtime::encode::required(partial.3, "content")?,
+            created_at: ::client_runtime::encode::required(partial.4, "created_at")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Role of the message sender ("system", "user", "assistant"). Other values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -58,7 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorType {
     }
 }
 /// Entity citation (assistant messages only).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Citation {
     /// Where a citation should be inserted in the assistant message.
     pub location: CitationLocation,
@@ -69,17 +69,121 @@ pub struct Citation {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display: ::std::option::Option<Display>,
 }
+impl ::client_runtime::encode::DecodeStruct for Citation {
+    const NAME: &'static str = "Citation";
+    const FIELDS: &'static [&'static str] = &["location", "url", "display"];
+    type Partial = (
+        ::std::option::Option<CitationLocation>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<Display>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            1 => partial.1 = map.next_value()?,
+            _ => partial.2 = map.next_value()?,
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            location: ::client_runtime::encode::required(partial.0, "location")?,
+            url: partial.1,
+            display: partial.2,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Citation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Where a citation should be inserted in the assistant message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CitationLocation {
     /// Zero-based character position in the assistant message where the citation should be inserted
     pub offset: i64,
 }
+impl ::client_runtime::encode::DecodeStruct for CitationLocation {
+    const NAME: &'static str = "CitationLocation";
+    const FIELDS: &'static [&'static str] = &["offset"];
+    type Partial = (::std::option::Option<i64>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            offset: ::client_runtime::encode::required(partial.0, "offset")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CitationLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Commonmark-formatted text content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CommonmarkTextContent {
     /// Commonmark-formatted text content
     pub text: ::std::string::String,
+}
+impl ::client_runtime::encode::DecodeStruct for CommonmarkTextContent {
+    const NAME: &'static str = "CommonmarkTextContent";
+    const FIELDS: &'static [&'static str] = &["text"];
+    type Partial = (::std::option::Option<::std::string::String>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            text: ::client_runtime::encode::required(partial.0, "text")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CommonmarkTextContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Message content with type discriminator. Exactly one of the keys `plain_text`, `commonmark_text` or `markdown_text` identifies the variant (the vendor's spec declares no OpenAPI `discriminator`).
 #[derive(Debug, Clone, PartialEq)]
@@ -169,25 +273,121 @@ impl Content {
     }
 }
 /// Content variant carrying `plain_text`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Content0 {
     /// Plain text content.
     pub plain_text: PlainTextContent,
 }
+impl ::client_runtime::encode::DecodeStruct for Content0 {
+    const NAME: &'static str = "Content0";
+    const FIELDS: &'static [&'static str] = &["plain_text"];
+    type Partial = (::std::option::Option<PlainTextContent>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            plain_text: ::client_runtime::encode::required(partial.0, "plain_text")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Content0 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Content variant carrying `commonmark_text`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Content1 {
     /// Commonmark-formatted text content.
     pub commonmark_text: CommonmarkTextContent,
 }
+impl ::client_runtime::encode::DecodeStruct for Content1 {
+    const NAME: &'static str = "Content1";
+    const FIELDS: &'static [&'static str] = &["commonmark_text"];
+    type Partial = (::std::option::Option<CommonmarkTextContent>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            commonmark_text: ::client_runtime::encode::required(
+                partial.0,
+                "commonmark_text",
+            )?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Content1 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Content variant carrying `markdown_text`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Content2 {
     /// Raw markdown text content. Used when Minerva's chat response `is_commonmark` is not set.
     pub markdown_text: MarkdownTextContent,
 }
+impl ::client_runtime::encode::DecodeStruct for Content2 {
+    const NAME: &'static str = "Content2";
+    const FIELDS: &'static [&'static str] = &["markdown_text"];
+    type Partial = (::std::option::Option<MarkdownTextContent>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            markdown_text: ::client_runtime::encode::required(
+                partial.0,
+                "markdown_text",
+            )?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Content2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Display content of a cited entity. `title`: Primary heading/identifier with type discriminator. `body`: Body/description content with type discriminator.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Display {
     /// Message content with type discriminator. Exactly one of the keys `plain_text`, `commonmark_text` or `markdown_text` identifies the variant (the vendor's spec declares no OpenAPI `discriminator`).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,19 +396,126 @@ pub struct Display {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<Content>,
 }
+impl ::client_runtime::encode::DecodeStruct for Display {
+    const NAME: &'static str = "Display";
+    const FIELDS: &'static [&'static str] = &["title", "body"];
+    type Partial = (::std::option::Option<Content>, ::std::option::Option<Content>);
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = map.next_value()?,
+            _ => partial.1 = map.next_value()?,
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            title: partial.0,
+            body: partial.1,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Display {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error response for internal server error
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InternalErrorResponse {
     /// Error object of the 500 response.
     pub error: InternalErrorResponseError,
 }
+impl ::client_runtime::encode::DecodeStruct for InternalErrorResponse {
+    const NAME: &'static str = "InternalErrorResponse";
+    const FIELDS: &'static [&'static str] = &["error"];
+    type Partial = (::std::option::Option<InternalErrorResponseError>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            error: ::client_runtime::encode::required(partial.0, "error")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InternalErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error object of the 500 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InternalErrorResponseError {
     /// Error code of the 500 response. The vendor's spec lists only INTERNAL_ERROR; other values may appear.
     pub code: InternalErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::client_runtime::encode::DecodeStruct for InternalErrorResponseError {
+    const NAME: &'static str = "InternalErrorResponseError";
+    const FIELDS: &'static [&'static str] = &["code", "message"];
+    type Partial = (
+        ::std::option::Option<InternalErrorResponseErrorCode>,
+        ::std::option::Option<::std::string::String>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            code: ::client_runtime::encode::required(partial.0, "code")?,
+            message: ::client_runtime::encode::required(partial.1, "message")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InternalErrorResponseError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Error code of the 500 response. The vendor's spec lists only INTERNAL_ERROR; other values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -263,18 +570,88 @@ impl<'de> ::serde::Deserialize<'de> for InternalErrorResponseErrorCode {
     }
 }
 /// Error response for invalid pagination cursor
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InvalidCursorErrorResponse {
     /// Error object of the 400 response.
     pub error: InvalidCursorErrorResponseError,
 }
+impl ::client_runtime::encode::DecodeStruct for InvalidCursorErrorResponse {
+    const NAME: &'static str = "InvalidCursorErrorResponse";
+    const FIELDS: &'static [&'static str] = &["error"];
+    type Partial = (::std::option::Option<InvalidCursorErrorResponseError>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            error: ::client_runtime::encode::required(partial.0, "error")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InvalidCursorErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error object of the 400 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InvalidCursorErrorResponseError {
     /// Error code of the 400 response. The vendor's spec lists only INVALID_CURSOR; other values may appear.
     pub code: InvalidCursorErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::client_runtime::encode::DecodeStruct for InvalidCursorErrorResponseError {
+    const NAME: &'static str = "InvalidCursorErrorResponseError";
+    const FIELDS: &'static [&'static str] = &["code", "message"];
+    type Partial = (
+        ::std::option::Option<InvalidCursorErrorResponseErrorCode>,
+        ::std::option::Option<::std::string::String>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            code: ::client_runtime::encode::required(partial.0, "code")?,
+            message: ::client_runtime::encode::required(partial.1, "message")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InvalidCursorErrorResponseError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Error code of the 400 response. The vendor's spec lists only INVALID_CURSOR; other values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -329,7 +706,7 @@ impl<'de> ::serde::Deserialize<'de> for InvalidCursorErrorResponseErrorCode {
     }
 }
 /// List of messages. `metadata`: Metadata (pagination).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ListConversationMessagesResponse {
     /// Array of messages
     pub messages: ::std::vec::Vec<Message>,
@@ -337,14 +714,84 @@ pub struct ListConversationMessagesResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<Metadata>,
 }
+impl ::client_runtime::encode::DecodeStruct for ListConversationMessagesResponse {
+    const NAME: &'static str = "ListConversationMessagesResponse";
+    const FIELDS: &'static [&'static str] = &["messages", "metadata"];
+    type Partial = (
+        ::std::option::Option<::std::vec::Vec<Message>>,
+        ::std::option::Option<Metadata>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.1 = map.next_value()?,
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            messages: ::client_runtime::encode::required(partial.0, "messages")?,
+            metadata: partial.1,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListConversationMessagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Raw markdown text content. Used when Minerva's chat response `is_commonmark` is not set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MarkdownTextContent {
     /// Raw markdown text content. Used when Minerva's chat response `is_commonmark` is not set.
     pub text: ::std::string::String,
 }
+impl ::client_runtime::encode::DecodeStruct for MarkdownTextContent {
+    const NAME: &'static str = "MarkdownTextContent";
+    const FIELDS: &'static [&'static str] = &["text"];
+    type Partial = (::std::option::Option<::std::string::String>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            text: ::client_runtime::encode::required(partial.0, "text")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MarkdownTextContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// A message (user or assistant) in a conversation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Message {
     /// Unique message identifier
     pub message_id: ::std::string::String,
@@ -361,8 +808,81 @@ pub struct Message {
     /// Creation timestamp (ISO 8601)
     pub created_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
 }
+impl ::client_runtime::encode::DecodeStruct for Message {
+    const NAME: &'static str = "Message";
+    const FIELDS: &'static [&'static str] = &[
+        "message_id",
+        "conversation_id",
+        "response_id",
+        "actor",
+        "content",
+        "citations",
+        "created_at",
+    ];
+    type Partial = (
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<ActorType>,
+        ::std::option::Option<Content>,
+        ::std::option::Option<::std::vec::Vec<Citation>>,
+        ::std::option::Option<
+            ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+        >,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            3 => partial.3 = ::std::option::Option::Some(map.next_value()?),
+            4 => partial.4 = ::std::option::Option::Some(map.next_value()?),
+            5 => partial.5 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.6 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            message_id: ::client_runtime::encode::required(partial.0, "message_id")?,
+            conversation_id: ::client_runtime::encode::required(
+                partial.1,
+                "conversation_id",
+            )?,
+            response_id: ::client_runtime::encode::required(partial.2, "response_id")?,
+            actor: ::client_runtime::encode::required(partial.3, "actor")?,
+            content: ::client_runtime::encode::required(partial.4, "content")?,
+            citations: ::client_runtime::encode::required(partial.5, "citations")?,
+            created_at: ::client_runtime::encode::required(partial.6, "created_at")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Metadata (pagination).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Metadata {
     /// Opaque cursor for next page (null if no more results)
     #[serde(
@@ -372,19 +892,119 @@ pub struct Metadata {
     )]
     pub next_cursor: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+impl ::client_runtime::encode::DecodeStruct for Metadata {
+    const NAME: &'static str = "Metadata";
+    const FIELDS: &'static [&'static str] = &["next_cursor"];
+    type Partial = (
+        ::std::option::Option<::std::option::Option<::std::string::String>>,
+    );
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self { next_cursor: partial.0 })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error response for resource not found
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NotFoundErrorResponse {
     /// Error object of the 404 response.
     pub error: NotFoundErrorResponseError,
 }
+impl ::client_runtime::encode::DecodeStruct for NotFoundErrorResponse {
+    const NAME: &'static str = "NotFoundErrorResponse";
+    const FIELDS: &'static [&'static str] = &["error"];
+    type Partial = (::std::option::Option<NotFoundErrorResponseError>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            error: ::client_runtime::encode::required(partial.0, "error")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NotFoundErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error object of the 404 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NotFoundErrorResponseError {
     /// Error code of the 404 response. The vendor's spec lists only NOT_FOUND; other values may appear.
     pub code: NotFoundErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::client_runtime::encode::DecodeStruct for NotFoundErrorResponseError {
+    const NAME: &'static str = "NotFoundErrorResponseError";
+    const FIELDS: &'static [&'static str] = &["code", "message"];
+    type Partial = (
+        ::std::option::Option<NotFoundErrorResponseErrorCode>,
+        ::std::option::Option<::std::string::String>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            code: ::client_runtime::encode::required(partial.0, "code")?,
+            message: ::client_runtime::encode::required(partial.1, "message")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NotFoundErrorResponseError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Error code of the 404 response. The vendor's spec lists only NOT_FOUND; other values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -439,24 +1059,124 @@ impl<'de> ::serde::Deserialize<'de> for NotFoundErrorResponseErrorCode {
     }
 }
 /// Plain text content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PlainTextContent {
     /// Plain text content
     pub text: ::std::string::String,
 }
+impl ::client_runtime::encode::DecodeStruct for PlainTextContent {
+    const NAME: &'static str = "PlainTextContent";
+    const FIELDS: &'static [&'static str] = &["text"];
+    type Partial = (::std::option::Option<::std::string::String>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            text: ::client_runtime::encode::required(partial.0, "text")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlainTextContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error response for rate limit exceeded
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RateLimitExceededErrorResponse {
     /// Error object of the 429 response.
     pub error: RateLimitExceededErrorResponseError,
 }
+impl ::client_runtime::encode::DecodeStruct for RateLimitExceededErrorResponse {
+    const NAME: &'static str = "RateLimitExceededErrorResponse";
+    const FIELDS: &'static [&'static str] = &["error"];
+    type Partial = (::std::option::Option<RateLimitExceededErrorResponseError>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            error: ::client_runtime::encode::required(partial.0, "error")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RateLimitExceededErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error object of the 429 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RateLimitExceededErrorResponseError {
     /// Error code of the 429 response. The vendor's spec lists only RATE_LIMIT_EXCEEDED; other values may appear.
     pub code: RateLimitExceededErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::client_runtime::encode::DecodeStruct for RateLimitExceededErrorResponseError {
+    const NAME: &'static str = "RateLimitExceededErrorResponseError";
+    const FIELDS: &'static [&'static str] = &["code", "message"];
+    type Partial = (
+        ::std::option::Option<RateLimitExceededErrorResponseErrorCode>,
+        ::std::option::Option<::std::string::String>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            code: ::client_runtime::encode::required(partial.0, "code")?,
+            message: ::client_runtime::encode::required(partial.1, "message")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RateLimitExceededErrorResponseError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Error code of the 429 response. The vendor's spec lists only RATE_LIMIT_EXCEEDED; other values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -511,18 +1231,88 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitExceededErrorResponseErrorCode 
     }
 }
 /// Error response for unauthorized access
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UnauthorizedErrorResponse {
     /// Error object of the 401 response.
     pub error: UnauthorizedErrorResponseError,
 }
+impl ::client_runtime::encode::DecodeStruct for UnauthorizedErrorResponse {
+    const NAME: &'static str = "UnauthorizedErrorResponse";
+    const FIELDS: &'static [&'static str] = &["error"];
+    type Partial = (::std::option::Option<UnauthorizedErrorResponseError>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            error: ::client_runtime::encode::required(partial.0, "error")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnauthorizedErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// Error object of the 401 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UnauthorizedErrorResponseError {
     /// Error code of the 401 response. The vendor's spec lists only UNAUTHORIZED; other values may appear.
     pub code: UnauthorizedErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::client_runtime::encode::DecodeStruct for UnauthorizedErrorResponseError {
+    const NAME: &'static str = "UnauthorizedErrorResponseError";
+    const FIELDS: &'static [&'static str] = &["code", "message"];
+    type Partial = (
+        ::std::option::Option<UnauthorizedErrorResponseErrorCode>,
+        ::std::option::Option<::std::string::String>,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.1 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            code: ::client_runtime::encode::required(partial.0, "code")?,
+            message: ::client_runtime::encode::required(partial.1, "message")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnauthorizedErrorResponseError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Error code of the 401 response. The vendor's spec lists only UNAUTHORIZED; other values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

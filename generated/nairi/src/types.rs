@@ -2,13 +2,43 @@
 
 //! The types of the API's requests and responses.
 /// Response of "List messages": all messages for a single conversation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ListMessagesResponse {
     /// All messages for the conversation.
     pub messages: ::std::vec::Vec<Message>,
 }
+impl ::client_runtime::encode::DecodeStruct for ListMessagesResponse {
+    const NAME: &'static str = "ListMessagesResponse";
+    const FIELDS: &'static [&'static str] = &["messages"];
+    type Partial = (::std::option::Option<::std::vec::Vec<Message>>,);
+    const EMPTY: Self::Partial = (::std::option::Option::None,);
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        _: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        partial.0 = ::std::option::Option::Some(map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            messages: ::client_runtime::encode::required(partial.0, "messages")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
+}
 /// A message of a conversation. Every field below is present on every message in the docs' examples. See also the vendor's "Message reference" page (/api/conversations/message-reference), which is not part of these docs.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Message {
     /// Message id (the docs' examples look like `cmsg_01KRK1V475HBTME8QJQMAPWK16`).
     pub id: ::std::string::String,
@@ -24,6 +54,78 @@ pub struct Message {
     pub created_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
     /// When the message was last updated.
     pub updated_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+}
+impl ::client_runtime::encode::DecodeStruct for Message {
+    const NAME: &'static str = "Message";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "job_id",
+        "content",
+        "role",
+        "status",
+        "created_at",
+        "updated_at",
+    ];
+    type Partial = (
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<::std::string::String>,
+        ::std::option::Option<MessageRole>,
+        ::std::option::Option<MessageStatus>,
+        ::std::option::Option<
+            ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+        >,
+        ::std::option::Option<
+            ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+        >,
+    );
+    const EMPTY: Self::Partial = (
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+        ::std::option::Option::None,
+    );
+    #[inline]
+    fn field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self::Partial,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => partial.0 = ::std::option::Option::Some(map.next_value()?),
+            1 => partial.1 = ::std::option::Option::Some(map.next_value()?),
+            2 => partial.2 = ::std::option::Option::Some(map.next_value()?),
+            3 => partial.3 = ::std::option::Option::Some(map.next_value()?),
+            4 => partial.4 = ::std::option::Option::Some(map.next_value()?),
+            5 => partial.5 = ::std::option::Option::Some(map.next_value()?),
+            _ => partial.6 = ::std::option::Option::Some(map.next_value()?),
+        }
+        ::std::result::Result::Ok(())
+    }
+    #[inline(always)]
+    fn finish<E: ::serde::de::Error>(
+        partial: Self::Partial,
+    ) -> ::std::result::Result<Self, E> {
+        ::std::result::Result::Ok(Self {
+            id: ::client_runtime::encode::required(partial.0, "id")?,
+            job_id: ::client_runtime::encode::required(partial.1, "job_id")?,
+            content: ::client_runtime::encode::required(partial.2, "content")?,
+            role: ::client_runtime::encode::required(partial.3, "role")?,
+            status: ::client_runtime::encode::required(partial.4, "status")?,
+            created_at: ::client_runtime::encode::required(partial.5, "created_at")?,
+            updated_at: ::client_runtime::encode::required(partial.6, "updated_at")?,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::client_runtime::encode::deserialize_struct(deserializer)
+    }
 }
 /// Role of the message. The docs name `user`, `assistant`, `system` (appended when an agent encounters an error) and `progress` (content is a JSON envelope of the agent's intermediate state; most integrators can safely ignore these). Other values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
