@@ -468,7 +468,7 @@ pub mod double_option {
 }
 
 pub use crate::multipart::multipart_body;
-pub use crate::structs::{deserialize_struct, required, DecodeStruct};
+pub use crate::structs::{deserialize_struct, optional_field, present_field, required, required_field, DecodeStruct};
 
 /// The JSON of an `anyOf` value from its members' JSON, in spec order: objects
 /// merged (a key keeps the first member's value), else the first part; `null`

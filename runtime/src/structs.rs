@@ -20,6 +20,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess};
+use serde::ser::{Serialize, SerializeStruct};
 
 /// A struct as generated code describes it to [`deserialize_struct`].
 pub trait DecodeStruct: Sized {
@@ -84,6 +85,35 @@ pub fn required<T, E: de::Error>(slot: Option<T>, wire: &'static str) -> Result<
     match slot {
         Some(value) => Ok(value),
         None => Err(E::missing_field(wire)),
+    }
+}
+
+/// Writes a required field of a struct being serialised (a free function so that
+/// the generated call fits one line).
+#[inline]
+pub fn required_field<S: SerializeStruct, T: Serialize>(state: &mut S, wire: &'static str, value: &T) -> Result<(), S::Error> {
+    state.serialize_field(wire, value)
+}
+
+/// Writes an optional field of a struct being serialised when it is there, and
+/// skips it when it is `None`, as serde's derive does with
+/// `skip_serializing_if = "Option::is_none"`.
+#[inline]
+pub fn optional_field<S: SerializeStruct, T: Serialize>(state: &mut S, wire: &'static str, value: &Option<T>) -> Result<(), S::Error> {
+    if value.is_some() {
+        state.serialize_field(wire, value)
+    } else {
+        state.skip_field(wire)
+    }
+}
+
+/// Writes an optional-and-nullable field (`Option<Option<T>>`): skipped when
+/// absent (`None`), `null` when present as `null` (`Some(None)`).
+#[inline]
+pub fn present_field<S: SerializeStruct, T: Serialize>(state: &mut S, wire: &'static str, value: &Option<Option<T>>) -> Result<(), S::Error> {
+    match value {
+        Some(inner) => state.serialize_field(wire, inner),
+        None => state.skip_field(wire),
     }
 }
 
@@ -204,6 +234,57 @@ mod tests {
         fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserialize_struct(deserializer)
         }
+    }
+
+    /// `Serialize` as the generator writes it for `Generated`.
+    impl Serialize for Generated {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let len = 3 + usize::from(self.count.is_some()) + usize::from(self.next.is_some());
+            let mut state = serializer.serialize_struct("Derived", len)?;
+            required_field(&mut state, "id", &self.id)?;
+            optional_field(&mut state, "count", &self.count)?;
+            required_field(&mut state, "note", &self.note)?;
+            present_field(&mut state, "next", &self.next)?;
+            required_field(&mut state, "type", &self.kind)?;
+            SerializeStruct::end(state)
+        }
+    }
+
+    #[test]
+    fn encodes_as_serde_derive_s_with_the_number_of_fields_written() {
+        for json in [
+            r#"{"id": "a", "type": []}"#,
+            r#"{"id": "a", "type": [1], "count": 2, "note": "n", "next": null}"#,
+            r#"{"id": "a", "type": [], "note": null, "next": "c"}"#,
+        ] {
+            let derived: Derived = serde_json::from_str(json).unwrap();
+            let generated: Generated = serde_json::from_str(json).unwrap();
+            assert_eq!(serde_json::to_string(&generated).unwrap(), serde_json::to_string(&derived).unwrap(), "{json}");
+            assert_eq!(serde_json::to_value(&generated).unwrap(), serde_json::to_value(&derived).unwrap(), "{json}");
+        }
+        // The length is what is written: a format that writes it first (here, a counter) sees it match.
+        struct Count(usize, usize);
+        impl SerializeStruct for &mut Count {
+            type Ok = ();
+            type Error = serde_json::Error;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, _: &T) -> Result<(), Self::Error> {
+                self.1 += 1;
+                Ok(())
+            }
+            fn end(self) -> Result<(), Self::Error> {
+                assert_eq!(self.0, self.1, "serialize_struct was told {} fields, {} were written", self.0, self.1);
+                Ok(())
+            }
+        }
+        let value = Generated { id: "a".into(), count: None, note: None, next: Some(None), kind: vec![] };
+        let mut count = Count(3 + usize::from(value.count.is_some()) + usize::from(value.next.is_some()), 0);
+        let mut state = &mut count;
+        required_field(&mut state, "id", &value.id).unwrap();
+        optional_field(&mut state, "count", &value.count).unwrap();
+        required_field(&mut state, "note", &value.note).unwrap();
+        present_field(&mut state, "next", &value.next).unwrap();
+        required_field(&mut state, "type", &value.kind).unwrap();
+        SerializeStruct::end(state).unwrap();
     }
 
     /// Decodes `json` both ways, streamed and from a `Value`, and checks that the

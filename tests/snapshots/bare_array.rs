@@ -13,10 +13,25 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Message {
         pub id: ::std::string::String,
         pub text: ::std::string::String,
+    }
+    impl ::serde::Serialize for Message {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Message",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Message {
         const NAME: &'static str = "Message";

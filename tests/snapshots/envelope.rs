@@ -13,12 +13,35 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ErrorEnvelope {
         pub success: bool,
         pub error: ErrorEnvelopeErrorModel,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for ErrorEnvelope {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ErrorEnvelope",
+                2 + usize::from(self.request_id.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "success",
+                &self.success,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "error", &self.error)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "request_id",
+                &self.request_id,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ErrorEnvelope {
         const NAME: &'static str = "ErrorEnvelope";
@@ -64,10 +87,29 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ErrorEnvelopeErrorModel {
         pub code: ::std::string::String,
         pub message: ::std::string::String,
+    }
+    impl ::serde::Serialize for ErrorEnvelopeErrorModel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ErrorEnvelopeErrorModel",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "code", &self.code)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "message",
+                &self.message,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ErrorEnvelopeErrorModel {
         const NAME: &'static str = "ErrorEnvelopeErrorModel";
@@ -109,11 +151,25 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Item {
         pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for Item {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Item",
+                1 + usize::from(self.name.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::optional_field(&mut state, "name", &self.name)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Item {
         const NAME: &'static str = "Item";
@@ -155,11 +211,31 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ItemPage {
         pub success: bool,
         pub data: ::std::vec::Vec<Item>,
         pub meta: ItemPageMeta,
+    }
+    impl ::serde::Serialize for ItemPage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ItemPage",
+                3,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "success",
+                &self.success,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "data", &self.data)?;
+            ::client_runtime::encode::required_field(&mut state, "meta", &self.meta)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ItemPage {
         const NAME: &'static str = "ItemPage";
@@ -205,9 +281,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ItemPageMeta {
         pub next_cursor: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for ItemPageMeta {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ItemPageMeta",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "next_cursor",
+                &self.next_cursor,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ItemPageMeta {
         const NAME: &'static str = "ItemPageMeta";

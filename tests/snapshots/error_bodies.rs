@@ -13,9 +13,27 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AuthError {
         pub reason: ::std::string::String,
+    }
+    impl ::serde::Serialize for AuthError {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "AuthError",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "reason",
+                &self.reason,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for AuthError {
         const NAME: &'static str = "AuthError";
@@ -47,10 +65,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GenericError {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for GenericError {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "GenericError",
+                usize::from(self.message.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "message",
+                &self.message,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for GenericError {
         const NAME: &'static str = "GenericError";
@@ -80,10 +115,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetWidgetInternalServerErrorBody {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub trace: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for GetWidgetInternalServerErrorBody {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "GetWidgetInternalServerErrorBody",
+                usize::from(self.trace.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "trace", &self.trace)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for GetWidgetInternalServerErrorBody {
         const NAME: &'static str = "GetWidgetInternalServerErrorBody";
@@ -113,9 +161,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NotFoundError {
         pub resource: ::std::string::String,
+    }
+    impl ::serde::Serialize for NotFoundError {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "NotFoundError",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "resource",
+                &self.resource,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for NotFoundError {
         const NAME: &'static str = "NotFoundError";
@@ -147,13 +213,32 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Problem {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub r#type: ::std::option::Option<::std::string::String>,
         pub title: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
+    }
+    impl ::serde::Serialize for Problem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Problem",
+                1 + usize::from(self.r#type.is_some())
+                    + usize::from(self.status.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "type", &self.r#type)?;
+            ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "status",
+                &self.status,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Problem {
         const NAME: &'static str = "Problem";
@@ -199,9 +284,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct RateLimitError {
         pub retry_after_seconds: i64,
+    }
+    impl ::serde::Serialize for RateLimitError {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "RateLimitError",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "retry_after_seconds",
+                &self.retry_after_seconds,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for RateLimitError {
         const NAME: &'static str = "RateLimitError";
@@ -236,9 +339,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ValidationError {
         pub fields: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ::serde::Serialize for ValidationError {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ValidationError",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "fields",
+                &self.fields,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ValidationError {
         const NAME: &'static str = "ValidationError";
@@ -270,9 +391,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Widget {
         pub id: ::std::string::String,
+    }
+    impl ::serde::Serialize for Widget {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Widget",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Widget {
         const NAME: &'static str = "Widget";

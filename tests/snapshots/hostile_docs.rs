@@ -20,15 +20,29 @@ pub mod types {
     /// ```
     ///
     ///    fn main() { std::process::exit(7) }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Doc {
         /// Body */ "#\]  end
         pub body: ::std::string::String,
         /// ```text
         /// fn main() { std::process::exit(8) }
         /// ```
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub kind: ::std::option::Option<DocKind>,
+    }
+    impl ::serde::Serialize for Doc {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Doc",
+                1 + usize::from(self.kind.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "body", &self.body)?;
+            ::client_runtime::encode::optional_field(&mut state, "kind", &self.kind)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Doc {
         const NAME: &'static str = "Doc";

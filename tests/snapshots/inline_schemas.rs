@@ -13,12 +13,25 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Envelope {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub meta: ::std::option::Option<EnvelopeMeta>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<EnvelopeTagsItem>>,
+    }
+    impl ::serde::Serialize for Envelope {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Envelope",
+                usize::from(self.meta.is_some()) + usize::from(self.tags.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "meta", &self.meta)?;
+            ::client_runtime::encode::optional_field(&mut state, "tags", &self.tags)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Envelope {
         const NAME: &'static str = "Envelope";
@@ -60,11 +73,29 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EnvelopeMeta {
         pub count: i64,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for EnvelopeMeta {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "EnvelopeMeta",
+                1 + usize::from(self.cursor.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "count", &self.count)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "cursor",
+                &self.cursor,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for EnvelopeMeta {
         const NAME: &'static str = "EnvelopeMeta";
@@ -106,10 +137,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EnvelopeTagsItem {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for EnvelopeTagsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "EnvelopeTagsItem",
+                usize::from(self.label.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "label", &self.label)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for EnvelopeTagsItem {
         const NAME: &'static str = "EnvelopeTagsItem";
@@ -184,16 +228,40 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetOrderResponse {
         pub id: ::std::string::String,
         /// An inline enum in a property.
         pub status: GetOrderResponseStatus,
         /// An inline object in a property.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<GetOrderResponseCustomer>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub lines: ::std::option::Option<::std::vec::Vec<GetOrderResponseLinesItem>>,
+    }
+    impl ::serde::Serialize for GetOrderResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "GetOrderResponse",
+                2 + usize::from(self.customer.is_some())
+                    + usize::from(self.lines.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "status",
+                &self.status,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "customer",
+                &self.customer,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "lines", &self.lines)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for GetOrderResponse {
         const NAME: &'static str = "GetOrderResponse";
@@ -244,12 +312,30 @@ pub mod types {
         }
     }
     /// An inline object in a property.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetOrderResponseCustomer {
         pub name: ::std::string::String,
         /// An inline object inside an inline object.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<GetOrderResponseCustomerAddress>,
+    }
+    impl ::serde::Serialize for GetOrderResponseCustomer {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "GetOrderResponseCustomer",
+                1 + usize::from(self.address.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "address",
+                &self.address,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for GetOrderResponseCustomer {
         const NAME: &'static str = "GetOrderResponseCustomer";
@@ -292,12 +378,29 @@ pub mod types {
         }
     }
     /// An inline object inside an inline object.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetOrderResponseCustomerAddress {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for GetOrderResponseCustomerAddress {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "GetOrderResponseCustomerAddress",
+                usize::from(self.street.is_some()) + usize::from(self.city.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "street",
+                &self.street,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "city", &self.city)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for GetOrderResponseCustomerAddress {
         const NAME: &'static str = "GetOrderResponseCustomerAddress";
@@ -339,10 +442,29 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct GetOrderResponseLinesItem {
         pub sku: ::std::string::String,
         pub quantity: i32,
+    }
+    impl ::serde::Serialize for GetOrderResponseLinesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "GetOrderResponseLinesItem",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "sku", &self.sku)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "quantity",
+                &self.quantity,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for GetOrderResponseLinesItem {
         const NAME: &'static str = "GetOrderResponseLinesItem";
@@ -489,13 +611,27 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ListPagesResponse {
         pub meta: EnvelopeMeta,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tag: ::std::option::Option<EnvelopeTagsItem>,
+    }
+    impl ::serde::Serialize for ListPagesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ListPagesResponse",
+                1 + usize::from(self.count.is_some()) + usize::from(self.tag.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "meta", &self.meta)?;
+            ::client_runtime::encode::optional_field(&mut state, "count", &self.count)?;
+            ::client_runtime::encode::optional_field(&mut state, "tag", &self.tag)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ListPagesResponse {
         const NAME: &'static str = "ListPagesResponse";

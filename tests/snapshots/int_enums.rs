@@ -187,22 +187,46 @@ pub mod types {
             <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Task {
         /// Named with openapi-generator's `x-enum-varnames`.
         pub priority: Priority,
         /// Named with NSwag's `x-enumNames`; `Unknown` is a real value of the API.
         pub level: Level,
         /// Optional and nullable, inline.
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub retries: ::std::option::Option<::std::option::Option<TaskRetries>>,
         /// Negative values, and one repeated.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub signal: ::std::option::Option<TaskSignal>,
+    }
+    impl ::serde::Serialize for Task {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Task",
+                2 + usize::from(self.retries.is_some())
+                    + usize::from(self.signal.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "priority",
+                &self.priority,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "level", &self.level)?;
+            ::client_runtime::encode::present_field(
+                &mut state,
+                "retries",
+                &self.retries,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "signal",
+                &self.signal,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Task {
         const NAME: &'static str = "Task";
@@ -257,9 +281,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TaskList {
         pub tasks: ::std::vec::Vec<Task>,
+    }
+    impl ::serde::Serialize for TaskList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "TaskList",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "tasks", &self.tasks)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for TaskList {
         const NAME: &'static str = "TaskList";

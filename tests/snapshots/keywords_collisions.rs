@@ -13,10 +13,23 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ClientModel {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for ClientModel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ClientModel",
+                usize::from(self.name.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "name", &self.name)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ClientModel {
         const NAME: &'static str = "ClientModel";
@@ -46,9 +59,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ErrorModel {
         pub message: ::std::string::String,
+    }
+    impl ::serde::Serialize for ErrorModel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ErrorModel",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "message",
+                &self.message,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ErrorModel {
         const NAME: &'static str = "ErrorModel";
@@ -80,10 +111,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct MySchema {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub a: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for MySchema {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "MySchema",
+                usize::from(self.a.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "a", &self.a)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for MySchema {
         const NAME: &'static str = "MySchema";
@@ -113,10 +157,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct MySchema2 {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub b: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for MySchema2 {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "MySchema2",
+                usize::from(self.b.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "b", &self.b)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for MySchema2 {
         const NAME: &'static str = "MySchema2";
@@ -146,10 +203,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OptionModel {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for OptionModel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "OptionModel",
+                usize::from(self.value.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "value", &self.value)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for OptionModel {
         const NAME: &'static str = "OptionModel";
@@ -179,16 +249,43 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Pair {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub first: ::std::option::Option<MySchema>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub second: ::std::option::Option<MySchema2>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub option: ::std::option::Option<OptionModel>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub client: ::std::option::Option<ClientModel>,
+    }
+    impl ::serde::Serialize for Pair {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Pair",
+                usize::from(self.first.is_some()) + usize::from(self.second.is_some())
+                    + usize::from(self.option.is_some())
+                    + usize::from(self.client.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "first", &self.first)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "second",
+                &self.second,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "option",
+                &self.option,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "client",
+                &self.client,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Pair {
         const NAME: &'static str = "Pair";
@@ -238,37 +335,67 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Thing {
         pub r#type: ::std::string::String,
-        #[serde(rename = "self")]
         pub self_: ::std::string::String,
-        #[serde(rename = "Self")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub self_2: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "crate")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub crate_: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "super")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub super_: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "__proto__")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub proto: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "1st")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub _1st: ::std::option::Option<i64>,
-        #[serde(rename = "foo-bar")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub foo_bar: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "foo_bar")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub foo_bar2: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "🎉")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub field: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub r#async: ::std::option::Option<bool>,
+    }
+    impl ::serde::Serialize for Thing {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Thing",
+                2 + usize::from(self.self_2.is_some())
+                    + usize::from(self.crate_.is_some())
+                    + usize::from(self.super_.is_some())
+                    + usize::from(self.proto.is_some())
+                    + usize::from(self._1st.is_some())
+                    + usize::from(self.foo_bar.is_some())
+                    + usize::from(self.foo_bar2.is_some())
+                    + usize::from(self.field.is_some())
+                    + usize::from(self.r#async.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "type", &self.r#type)?;
+            ::client_runtime::encode::required_field(&mut state, "self", &self.self_)?;
+            ::client_runtime::encode::optional_field(&mut state, "Self", &self.self_2)?;
+            ::client_runtime::encode::optional_field(&mut state, "crate", &self.crate_)?;
+            ::client_runtime::encode::optional_field(&mut state, "super", &self.super_)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "__proto__",
+                &self.proto,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "1st", &self._1st)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "foo-bar",
+                &self.foo_bar,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "foo_bar",
+                &self.foo_bar2,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "🎉", &self.field)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "async",
+                &self.r#async,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Thing {
         const NAME: &'static str = "Thing";

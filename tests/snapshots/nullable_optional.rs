@@ -13,11 +13,29 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Owner {
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
+    }
+    impl ::serde::Serialize for Owner {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Owner",
+                1 + usize::from(self.active.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "active",
+                &self.active,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Owner {
         const NAME: &'static str = "Owner";
@@ -60,9 +78,23 @@ pub mod types {
         }
     }
     /// A nullable schema, referred to by an optional field.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ParentRef {
         pub id: ::std::string::String,
+    }
+    impl ::serde::Serialize for ParentRef {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ParentRef",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ParentRef {
         const NAME: &'static str = "ParentRef";
@@ -94,72 +126,128 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Record {
         /// Required, never null.
         pub id: ::std::string::String,
         /// May be absent, never null.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub optional: ::std::option::Option<::std::string::String>,
         /// Always present, may be null.
         pub required_nullable: ::std::option::Option<::std::string::String>,
         /// May be absent or null.
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub optional_nullable: ::std::option::Option<::std::option::Option<i32>>,
         pub created_at: ::client_runtime::chrono::DateTime<
             ::client_runtime::chrono::Utc,
         >,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub updated_at: ::std::option::Option<
             ::std::option::Option<
                 ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
             >,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
         pub tags: ::std::vec::Vec<::std::string::String>,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub scores: ::std::option::Option<::std::option::Option<::std::vec::Vec<f32>>>,
         /// A map of label name to value.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub labels: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub counters: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, i64>,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub owners: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, Owner>,
         >,
         /// Free-form object (no properties).
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<::serde_json::Value>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub extra: ::std::option::Option<::serde_json::Value>,
         /// No type at all.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub anything: ::std::option::Option<::serde_json::Value>,
         /// A nullable schema, referred to by an optional field.
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub parent: ::std::option::Option<::std::option::Option<ParentRef>>,
+    }
+    impl ::serde::Serialize for Record {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Record",
+                4 + usize::from(self.optional.is_some())
+                    + usize::from(self.optional_nullable.is_some())
+                    + usize::from(self.updated_at.is_some())
+                    + usize::from(self.birthday.is_some())
+                    + usize::from(self.scores.is_some())
+                    + usize::from(self.labels.is_some())
+                    + usize::from(self.counters.is_some())
+                    + usize::from(self.owners.is_some())
+                    + usize::from(self.metadata.is_some())
+                    + usize::from(self.extra.is_some())
+                    + usize::from(self.anything.is_some())
+                    + usize::from(self.parent.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "optional",
+                &self.optional,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "required_nullable",
+                &self.required_nullable,
+            )?;
+            ::client_runtime::encode::present_field(
+                &mut state,
+                "optional_nullable",
+                &self.optional_nullable,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "created_at",
+                &self.created_at,
+            )?;
+            ::client_runtime::encode::present_field(
+                &mut state,
+                "updated_at",
+                &self.updated_at,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "birthday",
+                &self.birthday,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "tags", &self.tags)?;
+            ::client_runtime::encode::present_field(&mut state, "scores", &self.scores)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "labels",
+                &self.labels,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "counters",
+                &self.counters,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "owners",
+                &self.owners,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "metadata",
+                &self.metadata,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "extra", &self.extra)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "anything",
+                &self.anything,
+            )?;
+            ::client_runtime::encode::present_field(&mut state, "parent", &self.parent)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Record {
         const NAME: &'static str = "Record";

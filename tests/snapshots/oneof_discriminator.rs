@@ -13,12 +13,27 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Cat {
         pub kind: ::std::string::String,
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub lives: ::std::option::Option<i32>,
+    }
+    impl ::serde::Serialize for Cat {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Cat",
+                2 + usize::from(self.lives.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "kind", &self.kind)?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(&mut state, "lives", &self.lives)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Cat {
         const NAME: &'static str = "Cat";
@@ -64,13 +79,32 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Dog {
         pub kind: ::std::string::String,
         pub name: ::std::string::String,
         /// A pet, told apart by `kind`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub best_friend: ::std::option::Option<::std::boxed::Box<Pet>>,
+    }
+    impl ::serde::Serialize for Dog {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Dog",
+                2 + usize::from(self.best_friend.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "kind", &self.kind)?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "best_friend",
+                &self.best_friend,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Dog {
         const NAME: &'static str = "Dog";
@@ -116,11 +150,29 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Lizard {
         pub kind: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub scales: ::std::option::Option<bool>,
+    }
+    impl ::serde::Serialize for Lizard {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Lizard",
+                1 + usize::from(self.scales.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "kind", &self.kind)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "scales",
+                &self.scales,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Lizard {
         const NAME: &'static str = "Lizard";
@@ -222,9 +274,23 @@ pub mod types {
             }
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PetList {
         pub pets: ::std::vec::Vec<Pet>,
+    }
+    impl ::serde::Serialize for PetList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "PetList",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "pets", &self.pets)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for PetList {
         const NAME: &'static str = "PetList";

@@ -158,10 +158,29 @@ pub mod types {
         }
     }
     /// Sanitised HTML.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ContentHtml {
         pub text: ::std::string::String,
         pub sanitized: bool,
+    }
+    impl ::serde::Serialize for ContentHtml {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ContentHtml",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "sanitized",
+                &self.sanitized,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ContentHtml {
         const NAME: &'static str = "ContentHtml";
@@ -203,11 +222,29 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct MarkdownText {
         pub text: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub flavor: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for MarkdownText {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "MarkdownText",
+                1 + usize::from(self.flavor.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "flavor",
+                &self.flavor,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for MarkdownText {
         const NAME: &'static str = "MarkdownText";
@@ -249,9 +286,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct MarkdownTextVariant {
         pub markdown_text: MarkdownText,
+    }
+    impl ::serde::Serialize for MarkdownTextVariant {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "MarkdownTextVariant",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "markdown_text",
+                &self.markdown_text,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for MarkdownTextVariant {
         const NAME: &'static str = "MarkdownTextVariant";
@@ -287,12 +342,30 @@ pub mod types {
         }
     }
     /// A note with content and an optional attachment.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Note {
         /// Exactly one of `plain_text`, `markdown_text` or `html`.
         pub body: Content,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub attachment: ::std::option::Option<Attachment>,
+    }
+    impl ::serde::Serialize for Note {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Note",
+                1 + usize::from(self.attachment.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "body", &self.body)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "attachment",
+                &self.attachment,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Note {
         const NAME: &'static str = "Note";
@@ -334,9 +407,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PlainText {
         pub text: ::std::string::String,
+    }
+    impl ::serde::Serialize for PlainText {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "PlainText",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for PlainText {
         const NAME: &'static str = "PlainText";
@@ -368,9 +455,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PlainTextVariant {
         pub plain_text: PlainText,
+    }
+    impl ::serde::Serialize for PlainTextVariant {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "PlainTextVariant",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "plain_text",
+                &self.plain_text,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for PlainTextVariant {
         const NAME: &'static str = "PlainTextVariant";

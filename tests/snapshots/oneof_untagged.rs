@@ -13,11 +13,26 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Setting {
         pub key: ::std::string::String,
         /// A plain string, a number, a structured value or a range.
         pub value: SettingValue,
+    }
+    impl ::serde::Serialize for Setting {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Setting",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "key", &self.key)?;
+            ::client_runtime::encode::required_field(&mut state, "value", &self.value)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Setting {
         const NAME: &'static str = "Setting";
@@ -114,10 +129,25 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SettingValueVariant3 {
         pub min: f64,
         pub max: f64,
+    }
+    impl ::serde::Serialize for SettingValueVariant3 {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "SettingValueVariant3",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "min", &self.min)?;
+            ::client_runtime::encode::required_field(&mut state, "max", &self.max)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for SettingValueVariant3 {
         const NAME: &'static str = "SettingValueVariant3";
@@ -156,12 +186,30 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Structured {
         pub fields: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,
         >,
+    }
+    impl ::serde::Serialize for Structured {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Structured",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "fields",
+                &self.fields,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Structured {
         const NAME: &'static str = "Structured";

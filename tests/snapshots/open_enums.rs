@@ -13,21 +13,37 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Job {
         /// A state; `Unknown` is a real value of the API.
         pub state: JobState,
         /// Values that are the same after case conversion.
         pub op: Op,
         /// Values made of punctuation, signs and spaces.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vote: ::std::option::Option<Vote>,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub priority: ::std::option::Option<::std::option::Option<JobPriority>>,
+    }
+    impl ::serde::Serialize for Job {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Job",
+                2 + usize::from(self.vote.is_some())
+                    + usize::from(self.priority.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "state", &self.state)?;
+            ::client_runtime::encode::required_field(&mut state, "op", &self.op)?;
+            ::client_runtime::encode::optional_field(&mut state, "vote", &self.vote)?;
+            ::client_runtime::encode::present_field(
+                &mut state,
+                "priority",
+                &self.priority,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Job {
         const NAME: &'static str = "Job";
@@ -77,9 +93,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct JobList {
         pub jobs: ::std::vec::Vec<Job>,
+    }
+    impl ::serde::Serialize for JobList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "JobList",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "jobs", &self.jobs)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for JobList {
         const NAME: &'static str = "JobList";

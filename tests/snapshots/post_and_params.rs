@@ -13,18 +13,51 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NewTask {
         pub title: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub due: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    impl ::serde::Serialize for NewTask {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "NewTask",
+                1 + usize::from(self.due.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
+            ::client_runtime::encode::optional_field(&mut state, "due", &self.due)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Task {
         pub number: i32,
         pub title: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub due: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
+    }
+    impl ::serde::Serialize for Task {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Task",
+                2 + usize::from(self.due.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "number",
+                &self.number,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
+            ::client_runtime::encode::optional_field(&mut state, "due", &self.due)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Task {
         const NAME: &'static str = "Task";

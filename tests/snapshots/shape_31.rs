@@ -13,39 +13,64 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Event {
         pub id: ::std::string::String,
         pub kind: ::serde_json::Value,
         pub version: EventVersion,
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub note: ::std::option::Option<::std::option::Option<::std::string::String>>,
         pub payload: ::std::option::Option<Payload>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub score: ::std::option::Option<f64>,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub tags: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         >,
         /// Where the event came from (a sibling of $ref, allowed in 3.1).
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<Source>,
         /// The source before, if any.
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub previous: ::std::option::Option<::std::option::Option<Source>>,
+    }
+    impl ::serde::Serialize for Event {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Event",
+                5 + usize::from(self.note.is_some()) + usize::from(self.score.is_some())
+                    + usize::from(self.tags.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(&mut state, "kind", &self.kind)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "version",
+                &self.version,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
+            ::client_runtime::encode::present_field(&mut state, "note", &self.note)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "payload",
+                &self.payload,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "score", &self.score)?;
+            ::client_runtime::encode::present_field(&mut state, "tags", &self.tags)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "source",
+                &self.source,
+            )?;
+            ::client_runtime::encode::present_field(
+                &mut state,
+                "previous",
+                &self.previous,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Event {
         const NAME: &'static str = "Event";
@@ -185,9 +210,23 @@ pub mod types {
             <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Payload {
         pub data: ::std::string::String,
+    }
+    impl ::serde::Serialize for Payload {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Payload",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "data", &self.data)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Payload {
         const NAME: &'static str = "Payload";
@@ -219,9 +258,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Source {
         pub name: ::std::string::String,
+    }
+    impl ::serde::Serialize for Source {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Source",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Source {
         const NAME: &'static str = "Source";

@@ -13,18 +13,41 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OrderShipped {
         pub order_id: ::std::string::String,
         pub shipped_at: ::client_runtime::chrono::DateTime<
             ::client_runtime::chrono::Utc,
         >,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub carrier: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    }
+    impl ::serde::Serialize for OrderShipped {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "OrderShipped",
+                2 + usize::from(self.carrier.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "order_id",
+                &self.order_id,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "shipped_at",
+                &self.shipped_at,
+            )?;
+            ::client_runtime::encode::present_field(
+                &mut state,
+                "carrier",
+                &self.carrier,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for OrderShipped {
         const NAME: &'static str = "OrderShipped";

@@ -13,24 +13,70 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePetBody {
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub species: ::std::option::Option<PetSpecies>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
         pub owner_id: ::std::string::String,
     }
+    impl ::serde::Serialize for CreatePetBody {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "CreatePetBody",
+                2 + usize::from(self.nickname.is_some())
+                    + usize::from(self.species.is_some())
+                    + usize::from(self.birthday.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "nickname",
+                &self.nickname,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "species",
+                &self.species,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "birthday",
+                &self.birthday,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "owner_id",
+                &self.owner_id,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
+    }
     pub type CreatePetBodySpecies = PetSpecies;
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Folder {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<FolderSub>,
+    }
+    impl ::serde::Serialize for Folder {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Folder",
+                usize::from(self.title.is_some()) + usize::from(self.sub.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "title", &self.title)?;
+            ::client_runtime::encode::optional_field(&mut state, "sub", &self.sub)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Folder {
         const NAME: &'static str = "Folder";
@@ -72,14 +118,28 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FolderSub {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::boxed::Box<FolderSub>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub depth: ::std::option::Option<i64>,
+    }
+    impl ::serde::Serialize for FolderSub {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "FolderSub",
+                usize::from(self.title.is_some()) + usize::from(self.sub.is_some())
+                    + usize::from(self.depth.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "title", &self.title)?;
+            ::client_runtime::encode::optional_field(&mut state, "sub", &self.sub)?;
+            ::client_runtime::encode::optional_field(&mut state, "depth", &self.depth)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for FolderSub {
         const NAME: &'static str = "FolderSub";
@@ -125,11 +185,29 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Named {
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for Named {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Named",
+                1 + usize::from(self.nickname.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "nickname",
+                &self.nickname,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Named {
         const NAME: &'static str = "Named";
@@ -172,15 +250,43 @@ pub mod types {
         }
     }
     /// What a client sends to create a pet.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NewPet {
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub species: ::std::option::Option<PetSpecies>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
+    }
+    impl ::serde::Serialize for NewPet {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "NewPet",
+                1 + usize::from(self.nickname.is_some())
+                    + usize::from(self.species.is_some())
+                    + usize::from(self.birthday.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "nickname",
+                &self.nickname,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "species",
+                &self.species,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "birthday",
+                &self.birthday,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for NewPet {
         const NAME: &'static str = "NewPet";
@@ -236,14 +342,34 @@ pub mod types {
         }
     }
     pub type NewPetSpecies = PetSpecies;
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Owner {
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         pub phone: ::std::string::String,
+    }
+    impl ::serde::Serialize for Owner {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Owner",
+                2 + usize::from(self.nickname.is_some())
+                    + usize::from(self.email.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "nickname",
+                &self.nickname,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "email", &self.email)?;
+            ::client_runtime::encode::required_field(&mut state, "phone", &self.phone)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Owner {
         const NAME: &'static str = "Owner";
@@ -294,23 +420,63 @@ pub mod types {
         }
     }
     /// A pet, as the server returns it.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Pet {
         pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<
             ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
         >,
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
         pub species: PetSpecies,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub birthday: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
         /// The pet's owner.
         pub owner: Owner,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vaccinated: ::std::option::Option<bool>,
+    }
+    impl ::serde::Serialize for Pet {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Pet",
+                4 + usize::from(self.created_at.is_some())
+                    + usize::from(self.nickname.is_some())
+                    + usize::from(self.birthday.is_some())
+                    + usize::from(self.vaccinated.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "created_at",
+                &self.created_at,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "nickname",
+                &self.nickname,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "species",
+                &self.species,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "birthday",
+                &self.birthday,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "owner", &self.owner)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "vaccinated",
+                &self.vaccinated,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Pet {
         const NAME: &'static str = "Pet";
@@ -442,18 +608,37 @@ pub mod types {
             )
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Repo {
         pub name: ::std::string::String,
         /// The repository this one was forked from.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub parent: ::std::option::Option<::std::boxed::Box<Repo>>,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub maintainer: ::std::option::Option<::std::option::Option<Owner>>,
+    }
+    impl ::serde::Serialize for Repo {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Repo",
+                1 + usize::from(self.parent.is_some())
+                    + usize::from(self.maintainer.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "parent",
+                &self.parent,
+            )?;
+            ::client_runtime::encode::present_field(
+                &mut state,
+                "maintainer",
+                &self.maintainer,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Repo {
         const NAME: &'static str = "Repo";
@@ -499,13 +684,31 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Resource {
         pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<
             ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
         >,
+    }
+    impl ::serde::Serialize for Resource {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Resource",
+                1 + usize::from(self.created_at.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "created_at",
+                &self.created_at,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Resource {
         const NAME: &'static str = "Resource";

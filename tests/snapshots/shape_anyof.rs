@@ -13,17 +13,32 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Contact {
         /// A numeric or a textual id.
         pub id: ContactId,
         /// How to reach the contact.
         pub reach: Reach,
         /// One tag or several.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<ContactTags>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub score: ::std::option::Option<ContactScore>,
+    }
+    impl ::serde::Serialize for Contact {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Contact",
+                2 + usize::from(self.tags.is_some()) + usize::from(self.score.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(&mut state, "reach", &self.reach)?;
+            ::client_runtime::encode::optional_field(&mut state, "tags", &self.tags)?;
+            ::client_runtime::encode::optional_field(&mut state, "score", &self.score)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Contact {
         const NAME: &'static str = "Contact";
@@ -189,11 +204,29 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Email {
         pub email: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub verified: ::std::option::Option<bool>,
+    }
+    impl ::serde::Serialize for Email {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Email",
+                1 + usize::from(self.verified.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "email", &self.email)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "verified",
+                &self.verified,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Email {
         const NAME: &'static str = "Email";
@@ -235,11 +268,33 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Phone {
         pub number: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub extension: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for Phone {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Phone",
+                1 + usize::from(self.extension.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "number",
+                &self.number,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "extension",
+                &self.extension,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Phone {
         const NAME: &'static str = "Phone";
@@ -371,10 +426,29 @@ pub mod types {
             ::std::result::Result::Ok(out)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ReachVariant2 {
         pub street: ::std::string::String,
         pub city: ::std::string::String,
+    }
+    impl ::serde::Serialize for ReachVariant2 {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ReachVariant2",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "street",
+                &self.street,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "city", &self.city)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ReachVariant2 {
         const NAME: &'static str = "ReachVariant2";

@@ -13,11 +13,29 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Bike {
         pub vehicle_type: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub gears: ::std::option::Option<i32>,
+    }
+    impl ::serde::Serialize for Bike {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Bike",
+                1 + usize::from(self.gears.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "vehicle_type",
+                &self.vehicle_type,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "gears", &self.gears)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Bike {
         const NAME: &'static str = "Bike";
@@ -62,10 +80,25 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Car {
         pub vehicle_type: ::std::string::String,
         pub doors: i32,
+    }
+    impl ::serde::Serialize for Car {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(serializer, "Car", 2)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "vehicle_type",
+                &self.vehicle_type,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "doors", &self.doors)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Car {
         const NAME: &'static str = "Car";
@@ -110,10 +143,33 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Circle {
         pub shape_type: ::std::string::String,
         pub radius: f64,
+    }
+    impl ::serde::Serialize for Circle {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Circle",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "shape_type",
+                &self.shape_type,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "radius",
+                &self.radius,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Circle {
         const NAME: &'static str = "Circle";
@@ -155,13 +211,40 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Drawing {
         pub shapes: ::std::vec::Vec<Shape>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub layers: ::std::option::Option<::std::vec::Vec<Vehicle>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub elements: ::std::option::Option<::std::vec::Vec<Element>>,
+    }
+    impl ::serde::Serialize for Drawing {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Drawing",
+                1 + usize::from(self.layers.is_some())
+                    + usize::from(self.elements.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "shapes",
+                &self.shapes,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "layers",
+                &self.layers,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "elements",
+                &self.elements,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Drawing {
         const NAME: &'static str = "Drawing";
@@ -247,10 +330,27 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Garage {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vehicles: ::std::option::Option<::std::vec::Vec<Vehicle>>,
+    }
+    impl ::serde::Serialize for Garage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Garage",
+                usize::from(self.vehicles.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "vehicles",
+                &self.vehicles,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Garage {
         const NAME: &'static str = "Garage";
@@ -332,10 +432,29 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Square {
         pub shape_type: SquareShapeType,
         pub side: f64,
+    }
+    impl ::serde::Serialize for Square {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Square",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "shape_type",
+                &self.shape_type,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "side", &self.side)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Square {
         const NAME: &'static str = "Square";
@@ -428,11 +547,35 @@ pub mod types {
             )
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Triangle {
         pub shape_type: ::std::string::String,
         pub base: f64,
         pub height: f64,
+    }
+    impl ::serde::Serialize for Triangle {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Triangle",
+                3,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "shape_type",
+                &self.shape_type,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "base", &self.base)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "height",
+                &self.height,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Triangle {
         const NAME: &'static str = "Triangle";

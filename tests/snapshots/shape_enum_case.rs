@@ -84,28 +84,73 @@ pub mod types {
             )
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Thing {
-        #[serde(rename = "foo-bar")]
         pub foo_bar: ::std::string::String,
-        #[serde(rename = "foo_bar")]
         pub foo_bar2: i32,
-        #[serde(rename = "fooBar")]
         pub foo_bar3: bool,
-        #[serde(rename = "FooBar")]
         pub foo_bar4: Op,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub home: ::std::option::Option<ThingHome>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub work: ::std::option::Option<ThingWork>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub owner: ::std::option::Option<UserA>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub editor: ::std::option::Option<UserB>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub profile: ::std::option::Option<UserProfile>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub profile2: ::std::option::Option<UserProfile2>,
+    }
+    impl ::serde::Serialize for Thing {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Thing",
+                4 + usize::from(self.home.is_some()) + usize::from(self.work.is_some())
+                    + usize::from(self.owner.is_some())
+                    + usize::from(self.editor.is_some())
+                    + usize::from(self.profile.is_some())
+                    + usize::from(self.profile2.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "foo-bar",
+                &self.foo_bar,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "foo_bar",
+                &self.foo_bar2,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "fooBar",
+                &self.foo_bar3,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "FooBar",
+                &self.foo_bar4,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "home", &self.home)?;
+            ::client_runtime::encode::optional_field(&mut state, "work", &self.work)?;
+            ::client_runtime::encode::optional_field(&mut state, "owner", &self.owner)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "editor",
+                &self.editor,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "profile",
+                &self.profile,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "profile2",
+                &self.profile2,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Thing {
         const NAME: &'static str = "Thing";
@@ -190,10 +235,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ThingHome {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for ThingHome {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ThingHome",
+                usize::from(self.street.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "street",
+                &self.street,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ThingHome {
         const NAME: &'static str = "ThingHome";
@@ -223,10 +285,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ThingWork {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub building: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for ThingWork {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ThingWork",
+                usize::from(self.building.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "building",
+                &self.building,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ThingWork {
         const NAME: &'static str = "ThingWork";
@@ -256,9 +335,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UserA {
         pub a: ::std::string::String,
+    }
+    impl ::serde::Serialize for UserA {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "UserA",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "a", &self.a)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for UserA {
         const NAME: &'static str = "UserA";
@@ -290,9 +383,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UserB {
         pub b: ::std::string::String,
+    }
+    impl ::serde::Serialize for UserB {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "UserB",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "b", &self.b)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for UserB {
         const NAME: &'static str = "UserB";
@@ -324,10 +431,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UserProfile {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bio: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for UserProfile {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "UserProfile",
+                usize::from(self.bio.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "bio", &self.bio)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for UserProfile {
         const NAME: &'static str = "UserProfile";
@@ -357,10 +477,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UserProfile2 {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub avatar: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for UserProfile2 {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "UserProfile2",
+                usize::from(self.avatar.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "avatar",
+                &self.avatar,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for UserProfile2 {
         const NAME: &'static str = "UserProfile2";

@@ -27,11 +27,25 @@ pub mod types {
         >,
     }
     /// Exactly these properties.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Closed {
         pub x: i32,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub y: ::std::option::Option<i32>,
+    }
+    impl ::serde::Serialize for Closed {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Closed",
+                1 + usize::from(self.y.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "x", &self.x)?;
+            ::client_runtime::encode::optional_field(&mut state, "y", &self.y)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Closed {
         const NAME: &'static str = "Closed";
@@ -81,9 +95,23 @@ pub mod types {
             ::serde_json::Value,
         >,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Owner {
         pub name: ::std::string::String,
+    }
+    impl ::serde::Serialize for Owner {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Owner",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Owner {
         const NAME: &'static str = "Owner";
@@ -115,34 +143,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Record {
         pub id: ::std::string::String,
         pub labels: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub anything: ::std::option::Option<::serde_json::Value>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub free_form: ::std::option::Option<::serde_json::Value>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub untyped: ::std::option::Option<::serde_json::Value>,
         /// Exactly these properties.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub closed: ::std::option::Option<Closed>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub owners: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, Owner>,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub groups: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::std::vec::Vec<::std::string::String>,
             >,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub matrix: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
@@ -150,11 +171,81 @@ pub mod types {
             >,
         >,
         /// Known properties, and any others.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub extensible: ::std::option::Option<Extensible>,
         /// Known properties, and other properties that are all strings.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub annotated: ::std::option::Option<Annotated>,
+    }
+    impl ::serde::Serialize for Record {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Record",
+                2 + usize::from(self.anything.is_some())
+                    + usize::from(self.free_form.is_some())
+                    + usize::from(self.untyped.is_some())
+                    + usize::from(self.closed.is_some())
+                    + usize::from(self.owners.is_some())
+                    + usize::from(self.groups.is_some())
+                    + usize::from(self.matrix.is_some())
+                    + usize::from(self.extensible.is_some())
+                    + usize::from(self.annotated.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "labels",
+                &self.labels,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "anything",
+                &self.anything,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "free_form",
+                &self.free_form,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "untyped",
+                &self.untyped,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "closed",
+                &self.closed,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "owners",
+                &self.owners,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "groups",
+                &self.groups,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "matrix",
+                &self.matrix,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "extensible",
+                &self.extensible,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "annotated",
+                &self.annotated,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Record {
         const NAME: &'static str = "Record";

@@ -14,7 +14,7 @@ pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
     pub type GetMeasurementLevel = Priority;
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Measurement {
         pub id: ::std::string::String,
         pub small: i32,
@@ -24,21 +24,74 @@ pub mod types {
         pub double: f64,
         pub number: f64,
         pub counter: u64,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tiny: ::std::option::Option<f64>,
         /// 1 is the highest.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<Priority>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub day: ::std::option::Option<::client_runtime::chrono::NaiveDate>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub at: ::std::option::Option<
             ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub payload: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub signature: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for Measurement {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Measurement",
+                8 + usize::from(self.tiny.is_some())
+                    + usize::from(self.priority.is_some())
+                    + usize::from(self.day.is_some()) + usize::from(self.at.is_some())
+                    + usize::from(self.payload.is_some())
+                    + usize::from(self.signature.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(&mut state, "small", &self.small)?;
+            ::client_runtime::encode::required_field(&mut state, "large", &self.large)?;
+            ::client_runtime::encode::required_field(&mut state, "plain", &self.plain)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "single",
+                &self.single,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "double",
+                &self.double,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "number",
+                &self.number,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "counter",
+                &self.counter,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "tiny", &self.tiny)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "priority",
+                &self.priority,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "day", &self.day)?;
+            ::client_runtime::encode::optional_field(&mut state, "at", &self.at)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "payload",
+                &self.payload,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "signature",
+                &self.signature,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Measurement {
         const NAME: &'static str = "Measurement";

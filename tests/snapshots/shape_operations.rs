@@ -13,18 +13,63 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct LogInBody {
         pub username: ::std::string::String,
         pub password: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub remember: ::std::option::Option<bool>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    impl ::serde::Serialize for LogInBody {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "LogInBody",
+                2 + usize::from(self.remember.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "username",
+                &self.username,
+            )?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "password",
+                &self.password,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "remember",
+                &self.remember,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Problem {
         pub title: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for Problem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Problem",
+                1 + usize::from(self.detail.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "detail",
+                &self.detail,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Problem {
         const NAME: &'static str = "Problem";
@@ -66,21 +111,59 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UploadImageBody {
         pub file: ::client_runtime::FilePart,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub thumbnail: ::std::option::Option<::client_runtime::FilePart>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub pages: ::std::option::Option<::std::vec::Vec<::client_runtime::FilePart>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub caption: ::std::option::Option<::std::string::String>,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    impl ::serde::Serialize for UploadImageBody {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "UploadImageBody",
+                1 + usize::from(self.thumbnail.is_some())
+                    + usize::from(self.pages.is_some())
+                    + usize::from(self.caption.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "file", &self.file)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "thumbnail",
+                &self.thumbnail,
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "pages", &self.pages)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "caption",
+                &self.caption,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Widget {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         pub name: ::std::string::String,
+    }
+    impl ::serde::Serialize for Widget {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Widget",
+                1 + usize::from(self.id.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Widget {
         const NAME: &'static str = "Widget";

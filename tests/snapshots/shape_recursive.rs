@@ -13,9 +13,19 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct A {
         pub b: ::std::boxed::Box<B>,
+    }
+    impl ::serde::Serialize for A {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(serializer, "A", 1)?;
+            ::client_runtime::encode::required_field(&mut state, "b", &self.b)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for A {
         const NAME: &'static str = "A";
@@ -47,12 +57,25 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct B {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub a: ::std::option::Option<::std::boxed::Box<A>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for B {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "B",
+                usize::from(self.a.is_some()) + usize::from(self.label.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "a", &self.a)?;
+            ::client_runtime::encode::optional_field(&mut state, "label", &self.label)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for B {
         const NAME: &'static str = "B";
@@ -94,11 +117,27 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BinaryOp {
         pub op: BinaryOpOp,
         pub left: ::std::boxed::Box<Expr>,
         pub right: ::std::boxed::Box<Expr>,
+    }
+    impl ::serde::Serialize for BinaryOp {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "BinaryOp",
+                3,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "op", &self.op)?;
+            ::client_runtime::encode::required_field(&mut state, "left", &self.left)?;
+            ::client_runtime::encode::required_field(&mut state, "right", &self.right)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for BinaryOp {
         const NAME: &'static str = "BinaryOp";
@@ -279,10 +318,29 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FilterVariant0 {
         pub field: ::std::string::String,
         pub equals: ::std::string::String,
+    }
+    impl ::serde::Serialize for FilterVariant0 {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "FilterVariant0",
+                2,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "field", &self.field)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "equals",
+                &self.equals,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for FilterVariant0 {
         const NAME: &'static str = "FilterVariant0";
@@ -324,9 +382,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FilterVariant1 {
         pub not: ::std::boxed::Box<Filter>,
+    }
+    impl ::serde::Serialize for FilterVariant1 {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "FilterVariant1",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "not", &self.not)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for FilterVariant1 {
         const NAME: &'static str = "FilterVariant1";
@@ -422,9 +494,23 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Literal {
         pub value: f64,
+    }
+    impl ::serde::Serialize for Literal {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Literal",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "value", &self.value)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Literal {
         const NAME: &'static str = "Literal";
@@ -456,12 +542,35 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Node {
         pub id: ::std::string::String,
         pub children: ::std::vec::Vec<Node>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub parent: ::std::option::Option<::std::boxed::Box<Node>>,
+    }
+    impl ::serde::Serialize for Node {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Node",
+                2 + usize::from(self.parent.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(
+                &mut state,
+                "children",
+                &self.children,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "parent",
+                &self.parent,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Node {
         const NAME: &'static str = "Node";

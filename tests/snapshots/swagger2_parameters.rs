@@ -13,15 +13,47 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AttachBody {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub caption: ::std::option::Option<::std::string::String>,
         pub file: ::client_runtime::FilePart,
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    impl ::serde::Serialize for AttachBody {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "AttachBody",
+                1 + usize::from(self.caption.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "caption",
+                &self.caption,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "file", &self.file)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
+    }
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Note {
         pub text: ::std::string::String,
+    }
+    impl ::serde::Serialize for Note {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Note",
+                1,
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Note {
         const NAME: &'static str = "Note";
@@ -53,11 +85,29 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SetTitleBody {
         pub title: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub pinned: ::std::option::Option<bool>,
+    }
+    impl ::serde::Serialize for SetTitleBody {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "SetTitleBody",
+                1 + usize::from(self.pinned.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "pinned",
+                &self.pinned,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
 }
 mod client {

@@ -13,10 +13,23 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Owner {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for Owner {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Owner",
+                usize::from(self.name.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "name", &self.name)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Owner {
         const NAME: &'static str = "Owner";
@@ -46,26 +59,39 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Pet {
         pub id: i64,
         pub name: ::std::string::String,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub nickname: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         >,
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub owner: ::std::option::Option<::std::option::Option<Owner>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+    }
+    impl ::serde::Serialize for Pet {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Pet",
+                2 + usize::from(self.nickname.is_some())
+                    + usize::from(self.owner.is_some())
+                    + usize::from(self.tags.is_some()),
+            )?;
+            ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+            ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
+            ::client_runtime::encode::present_field(
+                &mut state,
+                "nickname",
+                &self.nickname,
+            )?;
+            ::client_runtime::encode::present_field(&mut state, "owner", &self.owner)?;
+            ::client_runtime::encode::optional_field(&mut state, "tags", &self.tags)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Pet {
         const NAME: &'static str = "Pet";
@@ -125,10 +151,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
+    }
+    impl ::serde::Serialize for Tag {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "Tag",
+                usize::from(self.label.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "label", &self.label)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Tag {
         const NAME: &'static str = "Tag";

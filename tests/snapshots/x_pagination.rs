@@ -13,12 +13,25 @@ pub use ::client_runtime;
 pub type Error<E = ::client_runtime::NoErrorBody> = ::client_runtime::Error<E>;
 pub mod types {
     //! The types of the API's requests and responses.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ArchiveResponse {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<ArchiveResponseData>,
+    }
+    impl ::serde::Serialize for ArchiveResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ArchiveResponse",
+                usize::from(self.next.is_some()) + usize::from(self.data.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(&mut state, "next", &self.next)?;
+            ::client_runtime::encode::optional_field(&mut state, "data", &self.data)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ArchiveResponse {
         const NAME: &'static str = "ArchiveResponse";
@@ -60,14 +73,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ArchiveResponseData {
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub hits: ::std::option::Option<::std::option::Option<::std::vec::Vec<Hit>>>,
+    }
+    impl ::serde::Serialize for ArchiveResponseData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "ArchiveResponseData",
+                usize::from(self.hits.is_some()),
+            )?;
+            ::client_runtime::encode::present_field(&mut state, "hits", &self.hits)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for ArchiveResponseData {
         const NAME: &'static str = "ArchiveResponseData";
@@ -99,10 +121,21 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Hit {
         pub url: ::std::string::String,
         pub score: f64,
+    }
+    impl ::serde::Serialize for Hit {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(serializer, "Hit", 2)?;
+            ::client_runtime::encode::required_field(&mut state, "url", &self.url)?;
+            ::client_runtime::encode::required_field(&mut state, "score", &self.score)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for Hit {
         const NAME: &'static str = "Hit";
@@ -144,12 +177,33 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SearchPage {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub results: ::std::option::Option<::std::vec::Vec<Hit>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub paging: ::std::option::Option<SearchPagePaging>,
+    }
+    impl ::serde::Serialize for SearchPage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "SearchPage",
+                usize::from(self.results.is_some()) + usize::from(self.paging.is_some()),
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "results",
+                &self.results,
+            )?;
+            ::client_runtime::encode::optional_field(
+                &mut state,
+                "paging",
+                &self.paging,
+            )?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for SearchPage {
         const NAME: &'static str = "SearchPage";
@@ -191,14 +245,23 @@ pub mod types {
             ::client_runtime::encode::deserialize_struct(deserializer)
         }
     }
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SearchPagePaging {
-        #[serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            with = "::client_runtime::encode::double_option"
-        )]
         pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    }
+    impl ::serde::Serialize for SearchPagePaging {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut state = ::serde::Serializer::serialize_struct(
+                serializer,
+                "SearchPagePaging",
+                usize::from(self.next.is_some()),
+            )?;
+            ::client_runtime::encode::present_field(&mut state, "next", &self.next)?;
+            ::serde::ser::SerializeStruct::end(state)
+        }
     }
     impl ::client_runtime::encode::DecodeStruct for SearchPagePaging {
         const NAME: &'static str = "SearchPagePaging";

@@ -190,6 +190,27 @@ fn field(block: &str, name: &str) -> String {
     squash(&lines[first..=last].join("\n"))
 }
 
+/// How the `Serialize` impl of `ty` writes its field `ident`: the runtime
+/// helper (`required_field`, `optional_field`: skipped when `None`,
+/// `present_field`: a double option, skipped when absent) and the wire name.
+#[track_caller]
+fn written(s: &str, ty: &str, ident: &str) -> (String, String) {
+    let impl_ = squash(item(s, &format!("impl ::serde::Serialize for {ty} {{"))).replace("( ", "(").replace(" )", ")");
+    let call = format!(", &self.{ident})?;");
+    let end = impl_.find(&call).unwrap_or_else(|| panic!("`{ty}` does not write `{ident}`:\n{impl_}"));
+    let start = impl_[..end].rfind("::client_runtime::encode::").expect("a runtime helper writes the field") + "::client_runtime::encode::".len();
+    let (helper, args) = impl_[start..end].split_once("(&mut state, ").expect("helper(&mut state, wire, value)");
+    (helper.to_owned(), args.trim_matches('"').to_owned())
+}
+
+/// The wire name `ty`'s decoder gives field number `index` (its `DecodeStruct::FIELDS`).
+#[track_caller]
+fn decoded_from(s: &str, ty: &str) -> String {
+    let decode = squash(item(s, &format!("impl ::client_runtime::encode::DecodeStruct for {ty} {{")));
+    let fields = decode.split("const FIELDS: &'static [&'static str] = &[").nth(1).expect("FIELDS");
+    fields[..fields.find("];").expect("FIELDS ends")].trim().trim_end_matches(',').to_owned()
+}
+
 /// Whether a line of the generated code is a comment (doc or plain).
 fn is_comment(line: &str) -> bool {
     line.trim_start().starts_with("//")
@@ -432,10 +453,8 @@ fixtures! {
         // Only a query parameter reaches this one: the client never decodes it.
         assert_lacks(s, "impl<'de> ::serde::Deserialize<'de> for ListTasksBitRate {");
         // `null` in a nullable enum is the `Option`, not a variant.
-        assert_has(
-            item(s, "pub struct Task {"),
-            r#"/// Optional and nullable, inline. #[serde( default, skip_serializing_if = "::std::option::Option::is_none", with = "::client_runtime::encode::double_option" )] pub retries: ::std::option::Option<::std::option::Option<TaskRetries>>,"#,
-        );
+        assert_has(item(s, "pub struct Task {"), "/// Optional and nullable, inline. pub retries: ::std::option::Option<::std::option::Option<TaskRetries>>,");
+        assert_eq!(written(s, "Task", "retries"), ("present_field".into(), "retries".into()));
         assert_in_order(item(s, "pub enum TaskRetries {"), &["V0,", "V1,", "V3,", "Unknown(i64),", "}"]);
         assert_lacks(s, "Null");
         // Parameters take the enum, path ones included.
@@ -445,21 +464,28 @@ fixtures! {
 
     fn nullable_optional(s) {
         let record = item(s, "pub struct Record {");
-        let skip = r#"#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]"#;
         // Required: plain type. Optional: `Option`, absent when `None`.
         // Nullable but required: `Option`, always sent (`null` for `None`).
         assert_eq!(field(record, "id"), "/// Required, never null. pub id: ::std::string::String,");
-        assert_eq!(field(record, "optional"), format!("/// May be absent, never null. {skip} pub optional: ::std::option::Option<::std::string::String>,"));
+        assert_eq!(field(record, "optional"), "/// May be absent, never null. pub optional: ::std::option::Option<::std::string::String>,");
+        assert_eq!(written(s, "Record", "id"), ("required_field".into(), "id".into()));
+        assert_eq!(written(s, "Record", "optional"), ("optional_field".into(), "optional".into()));
+        assert_eq!(written(s, "Record", "required_nullable"), ("required_field".into(), "required_nullable".into()));
+        assert_eq!(written(s, "Record", "optional_nullable"), ("present_field".into(), "optional_nullable".into()));
+        // `serialize_struct` is told how many fields are written: the required ones, and each optional one that is there.
+        assert_has(item(s, "impl ::serde::Serialize for Record {"), r#""Record", 4 + usize::from(self.optional.is_some()) + usize::from(self.optional_nullable.is_some())"#);
+        // Decoding: a required field's slot is an `Option` around its type, an optional
+        // one's is the field's own `Option`; a double option's present value is `Some`.
+        let decode = squash(item(s, "impl ::client_runtime::encode::DecodeStruct for Record {"));
+        assert_has(&decode, r#"id: ::client_runtime::encode::required(partial.0, "id")?, optional: partial.1, required_nullable: partial.2, optional_nullable: partial.3,"#);
+        assert_has(&decode, "1 => partial.1 = map.next_value()?, 2 => partial.2 = map.next_value()?, 3 => partial.3 = ::std::option::Option::Some(map.next_value()?),");
         assert_eq!(field(record, "required_nullable"), "/// Always present, may be null. pub required_nullable: ::std::option::Option<::std::string::String>,");
         // Optional and nullable: absent (`None`) and `null` (`Some(None)`) stay apart, each round-trips.
-        assert_has(
-            record,
-            r#"/// May be absent or null. #[serde( default, skip_serializing_if = "::std::option::Option::is_none", with = "::client_runtime::encode::double_option" )] pub optional_nullable: ::std::option::Option<::std::option::Option<i32>>,"#,
-        );
+        assert_has(record, "/// May be absent or null. pub optional_nullable: ::std::option::Option<::std::option::Option<i32>>,");
         let chrono = "::client_runtime::chrono";
         assert_eq!(field(record, "created_at"), format!("pub created_at: {chrono}::DateTime<{chrono}::Utc>,"));
         assert_has(record, &format!("pub updated_at: ::std::option::Option<::std::option::Option<{chrono}::DateTime<{chrono}::Utc>>>,"));
-        assert_eq!(field(record, "birthday"), format!("{skip} pub birthday: ::std::option::Option<{chrono}::NaiveDate>,"));
+        assert_eq!(field(record, "birthday"), format!("pub birthday: ::std::option::Option<{chrono}::NaiveDate>,"));
         assert_eq!(field(record, "tags"), "pub tags: ::std::vec::Vec<::std::string::String>,");
         assert_has(&field(record, "scores"), "pub scores: ::std::option::Option<::std::option::Option<::std::vec::Vec<f32>>>,");
         let map = "::std::collections::BTreeMap<::std::string::String";
@@ -478,7 +504,9 @@ fixtures! {
         let thing = item(s, "pub struct Thing {");
         // A keyword that can be raw keeps its name on the wire without a rename.
         assert_eq!(field(thing, "r#type"), "pub r#type: ::std::string::String,");
-        assert_eq!(field(thing, "r#async"), r#"#[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub r#async: ::std::option::Option<bool>,"#);
+        assert_eq!(written(s, "Thing", "r#type"), ("required_field".into(), "type".into()));
+        assert_eq!(field(thing, "r#async"), "pub r#async: ::std::option::Option<bool>,");
+        assert_eq!(written(s, "Thing", "r#async"), ("optional_field".into(), "async".into()));
         // Anything else is renamed to its wire name.
         for (ident, wire) in [
             ("self_", "self"),
@@ -491,9 +519,12 @@ fixtures! {
             ("foo_bar2", "foo_bar"),
             ("field", "🎉"),
         ] {
-            assert_has(&field(thing, ident), &format!(r#"#[serde(rename = "{wire}")]"#));
+            assert_eq!(written(s, "Thing", ident).1, wire);
         }
-        assert_eq!(field(thing, "self_"), r#"#[serde(rename = "self")] pub self_: ::std::string::String,"#);
+        assert_eq!(field(thing, "self_"), "pub self_: ::std::string::String,");
+        // Decoded from the same names, in field order.
+        assert_has(&decoded_from(s, "Thing"), r#""self", "Self", "crate", "super", "__proto__", "1st""#);
+        assert_lacks(s, "#[serde(");
         // Schema names: collisions are numbered in spec order; names the crate
         // needs itself get `Model`.
         assert_has(item(s, "pub struct MySchema {"), "pub a:");
@@ -623,9 +654,11 @@ fixtures! {
         assert_has(item(s, "impl<'a> GetTaskRequest<'a> {"), "::client_runtime::Method::GET");
         // `NewTask` is only sent, never decoded: no `Deserialize`. `Task`, a response,
         // encodes (a response re-encodes as it came) and decodes, through the runtime.
-        assert_has(s, "#[derive(Debug, Clone, PartialEq, ::serde::Serialize)] pub struct NewTask {");
+        assert_has(s, "#[derive(Debug, Clone, PartialEq)] pub struct NewTask {");
+        assert_has(s, "impl ::serde::Serialize for NewTask {");
         assert_lacks(s, "impl ::client_runtime::encode::DecodeStruct for NewTask");
-        assert_has(s, "#[derive(Debug, Clone, PartialEq, ::serde::Serialize)] pub struct Task {");
+        assert_has(s, "#[derive(Debug, Clone, PartialEq)] pub struct Task {");
+        assert_has(s, "impl ::serde::Serialize for Task {");
         assert_has(s, r#"impl ::client_runtime::encode::DecodeStruct for Task { const NAME: &'static str = "Task"; const FIELDS: &'static [&'static str] = &["number", "title", "due"];"#);
         assert_has(s, "impl<'de> ::serde::Deserialize<'de> for Task {");
         assert_lacks(s, "::serde::Deserialize)]");
@@ -883,10 +916,14 @@ fixtures! {
         assert_has(item(s, "impl ::std::convert::From<&str> for Op {"), r#""add" => Self::Add, "Add" => Self::Add2, "ADD" => Self::Add3, "foo-bar" => Self::FooBar, "foo_bar" => Self::FooBar2, "fooBar" => Self::FooBar3,"#);
         // Properties equal after conversion are numbered and each renamed to its wire name.
         let thing = item(s, "pub struct Thing {");
-        assert_eq!(field(thing, "foo_bar"), r#"#[serde(rename = "foo-bar")] pub foo_bar: ::std::string::String,"#);
-        assert_eq!(field(thing, "foo_bar2"), r#"#[serde(rename = "foo_bar")] pub foo_bar2: i32,"#);
-        assert_eq!(field(thing, "foo_bar3"), r#"#[serde(rename = "fooBar")] pub foo_bar3: bool,"#);
-        assert_eq!(field(thing, "foo_bar4"), r#"#[serde(rename = "FooBar")] pub foo_bar4: Op,"#);
+        assert_eq!(field(thing, "foo_bar"), "pub foo_bar: ::std::string::String,");
+        assert_eq!(field(thing, "foo_bar2"), "pub foo_bar2: i32,");
+        assert_eq!(field(thing, "foo_bar3"), "pub foo_bar3: bool,");
+        assert_eq!(field(thing, "foo_bar4"), "pub foo_bar4: Op,");
+        for (ident, wire) in [("foo_bar", "foo-bar"), ("foo_bar2", "foo_bar"), ("foo_bar3", "fooBar"), ("foo_bar4", "FooBar")] {
+            assert_eq!(written(s, "Thing", ident).1, wire);
+        }
+        assert_has(&decoded_from(s, "Thing"), r#""foo-bar", "foo_bar", "fooBar", "FooBar""#);
         // A `title` never names a type: two schemas titled `User` keep their keys,
         // two inline objects titled `Address` are named from their place.
         assert_has(&field(thing, "owner"), "pub owner: ::std::option::Option<UserA>,");
@@ -976,7 +1013,9 @@ fixtures! {
         // `type: [string, "null"]` and required: an `Option`, always sent (`null` for `None`).
         assert_eq!(field(event, "title"), "pub title: ::std::option::Option<::std::string::String>,");
         // Optional too: absent and `null` kept apart.
-        assert_has(event, r#"with = "::client_runtime::encode::double_option" )] pub note: ::std::option::Option<::std::option::Option<::std::string::String>>,"#);
+        assert_has(event, "pub note: ::std::option::Option<::std::option::Option<::std::string::String>>,");
+        assert_eq!(written(s, "Event", "note").0, "present_field");
+        assert_eq!(written(s, "Event", "title").0, "required_field");
         assert_has(&field(event, "tags"), "pub tags: ::std::option::Option<::std::option::Option<::std::vec::Vec<::std::string::String>>>,");
         // `oneOf: [{$ref}, {type: "null"}]`: the referenced type, nullable.
         assert_eq!(field(event, "payload"), "pub payload: ::std::option::Option<Payload>,");
@@ -984,9 +1023,11 @@ fixtures! {
         // `nullable` beside it as well: nullable.
         assert_eq!(
             field(event, "source"),
-            r#"/// Where the event came from (a sibling of $ref, allowed in 3.1). #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub source: ::std::option::Option<Source>,"#
+            "/// Where the event came from (a sibling of $ref, allowed in 3.1). pub source: ::std::option::Option<Source>,"
         );
-        assert_has(event, r#"/// The source before, if any. #[serde( default, skip_serializing_if = "::std::option::Option::is_none", with = "::client_runtime::encode::double_option" )] pub previous: ::std::option::Option<::std::option::Option<Source>>,"#);
+        assert_eq!(written(s, "Event", "source").0, "optional_field");
+        assert_has(event, "/// The source before, if any. pub previous: ::std::option::Option<::std::option::Option<Source>>,");
+        assert_eq!(written(s, "Event", "previous").0, "present_field");
         assert_lacks(s, "EventSource");
         assert_lacks(s, "EventPrevious");
         // `const` is a one-value enum: with a type, an enum of that type (open, as

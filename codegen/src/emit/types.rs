@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use super::{doc_attrs, ident, ty_tokens, unraw};
 use crate::model::{AnyOf, EnumValue, Field, IntEnumValue, OneOf, Tagging, Ty, TypeDef, TypeKind};
@@ -62,9 +62,30 @@ fn field_ty(f: &Field) -> TokenStream {
 }
 
 fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], decode: bool) -> TokenStream {
-    // A map of the other properties is flattened in, which the runtime's decoder does not do.
-    let runtime_decode = decode && !fields.iter().any(|f| f.flatten);
-    let decode_impls = runtime_decode.then(|| decode_struct(name, fields));
+    // A map of the other properties is flattened in, which the runtime's helpers do not do:
+    // such a struct keeps serde's derives and their field attributes.
+    if fields.iter().any(|f| f.flatten) {
+        return derived_struct(doc, name, fields, decode);
+    }
+    let decode_impls = decode.then(|| decode_struct(name, fields));
+    let encode_impl = encode_struct(name, fields);
+    let fields = fields.iter().map(|f| {
+        let doc = doc_attrs(f.doc.as_deref());
+        let field = ident(&f.ident);
+        let ty = field_ty(f);
+        quote! { #doc pub #field: #ty, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name { #(#fields)* }
+        #encode_impl
+        #decode_impls
+    }
+}
+
+/// A struct with serde's derives, for the shapes the runtime's helpers do not cover.
+fn derived_struct(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], decode: bool) -> TokenStream {
     let fields = fields.iter().map(|f| {
         let doc = doc_attrs(f.doc.as_deref());
         let field = ident(&f.ident);
@@ -74,7 +95,6 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], de
             quote!(#[serde(rename = #wire)])
         });
         if f.flatten {
-            let doc = doc_attrs(f.doc.as_deref());
             return quote! { #doc #[serde(flatten)] pub #field: #ty, };
         }
         let optional = match (f.required, f.nullable) {
@@ -90,12 +110,50 @@ fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], de
         };
         quote! { #doc #rename #optional pub #field: #ty, }
     });
-    let deserialize = (decode && !runtime_decode).then(|| quote!(, ::serde::Deserialize));
+    let deserialize = decode.then(|| quote!(, ::serde::Deserialize));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize #deserialize)]
         pub struct #name { #(#fields)* }
-        #decode_impls
+    }
+}
+
+/// `Serialize` written out, as serde's derive would write it with the field
+/// attributes above (an optional field skipped when absent; for a double option,
+/// a present `null` written as `null`), in a third of the derive's lines. The
+/// length given to `serialize_struct` is the number of fields written, which
+/// formats that prefix a map with its length rely on.
+fn encode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let name_text = Literal::string(&name.to_string());
+    let required = fields.iter().filter(|f| f.required).count();
+    let mut len: Vec<TokenStream> = Vec::new();
+    if required > 0 || fields.iter().all(|f| f.required) {
+        len.push(Literal::usize_unsuffixed(required).into_token_stream());
+    }
+    for f in fields.iter().filter(|f| !f.required) {
+        let field = ident(&f.ident);
+        len.push(quote!(usize::from(self.#field.is_some())));
+    }
+    let writes = fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let wire = Literal::string(&f.wire);
+        if f.required {
+            quote!(::client_runtime::encode::required_field(&mut state, #wire, &self.#field)?;)
+        } else if f.is_double_option() {
+            quote!(::client_runtime::encode::present_field(&mut state, #wire, &self.#field)?;)
+        } else {
+            quote!(::client_runtime::encode::optional_field(&mut state, #wire, &self.#field)?;)
+        }
+    });
+    let state = if fields.is_empty() { quote!(state) } else { quote!(mut state) };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let #state = ::serde::Serializer::serialize_struct(serializer, #name_text, #(#len)+*)?;
+                #(#writes)*
+                ::serde::ser::SerializeStruct::end(state)
+            }
+        }
     }
 }
 

@@ -70,7 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
     }
 }
 /// Details of an error.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDetail {
     /// Error code. The docs show VALIDATION_FAILED, UNAUTHORIZED, FORBIDDEN and NOT_FOUND in example bodies and name INVALID_INPUT (malformed id) in the text; other values may appear.
     pub code: ErrorCode,
@@ -79,10 +79,30 @@ pub struct ErrorDetail {
     /// Id of the request (e.g. `01JTBQH2FZ8K1RXC0WJ4Z9P3VM`).
     pub request_id: ::std::string::String,
     /// Per-field validation messages, keyed by field name (present in the VALIDATION_FAILED example only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::serde::Serialize for ErrorDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "ErrorDetail",
+            3 + usize::from(self.details.is_some()),
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "code", &self.code)?;
+        ::client_runtime::encode::required_field(&mut state, "message", &self.message)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "request_id",
+            &self.request_id,
+        )?;
+        ::client_runtime::encode::optional_field(&mut state, "details", &self.details)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for ErrorDetail {
     const NAME: &'static str = "ErrorDetail";
@@ -140,12 +160,27 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
     }
 }
 /// Error envelope returned with every documented error.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// `false` on error.
     pub success: bool,
     /// Details of an error.
     pub error: ErrorDetail,
+}
+impl ::serde::Serialize for ErrorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "ErrorResponse",
+            2,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "success", &self.success)?;
+        ::client_runtime::encode::required_field(&mut state, "error", &self.error)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for ErrorResponse {
     const NAME: &'static str = "ErrorResponse";
@@ -185,7 +220,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
     }
 }
 /// Success envelope of "List messages in a conversation": the messages in chronological order and the pagination metadata.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMessagesResponse {
     /// `true` on success.
     pub success: bool,
@@ -193,6 +228,22 @@ pub struct ListMessagesResponse {
     pub data: ::std::vec::Vec<Message>,
     /// Pagination metadata.
     pub meta: Meta,
+}
+impl ::serde::Serialize for ListMessagesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "ListMessagesResponse",
+            3,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "success", &self.success)?;
+        ::client_runtime::encode::required_field(&mut state, "data", &self.data)?;
+        ::client_runtime::encode::required_field(&mut state, "meta", &self.meta)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for ListMessagesResponse {
     const NAME: &'static str = "ListMessagesResponse";
@@ -239,7 +290,7 @@ impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
     }
 }
 /// A message of a conversation. Each message carries a direction of inbound or outbound; the rest of the shape is shared across both. Message content is subject to your retention window: once a message has passed retention, its body renders as null and media_urls as \[\], and the original content cannot be recovered. Required fields are those present in every message of the docs' example; `status` appears only on the outbound messages there.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Message id (a UUID in the docs' example).
     pub id: ::std::string::String,
@@ -260,7 +311,6 @@ pub struct Message {
     /// Not described by the docs (their example shows 1).
     pub segment_count: i64,
     /// Status of a message. The docs' example shows it only on outbound messages and only the value `delivered`; other values may appear.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<MessageStatus>,
     /// When the message was created.
     pub created_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
@@ -268,6 +318,63 @@ pub struct Message {
     pub redacted_at: ::std::option::Option<
         ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
     >,
+}
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "Message",
+            11 + usize::from(self.status.is_some()),
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "direction",
+            &self.direction,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "phone_number_id",
+            &self.phone_number_id,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "from_number",
+            &self.from_number,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "to_number",
+            &self.to_number,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "body", &self.body)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "media_urls",
+            &self.media_urls,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "channel", &self.channel)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "segment_count",
+            &self.segment_count,
+        )?;
+        ::client_runtime::encode::optional_field(&mut state, "status", &self.status)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "created_at",
+            &self.created_at,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "redacted_at",
+            &self.redacted_at,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Message {
     const NAME: &'static str = "Message";
@@ -481,7 +588,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageStatus {
     }
 }
 /// Pagination metadata.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Meta {
     /// Not described by the docs (their example shows 0 alongside three messages).
     pub total: i64,
@@ -491,6 +598,23 @@ pub struct Meta {
     pub offset: i64,
     /// Cursor for the next page, to pass as `cursor`; null on the last page.
     pub next_cursor: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Meta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(serializer, "Meta", 4)?;
+        ::client_runtime::encode::required_field(&mut state, "total", &self.total)?;
+        ::client_runtime::encode::required_field(&mut state, "limit", &self.limit)?;
+        ::client_runtime::encode::required_field(&mut state, "offset", &self.offset)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "next_cursor",
+            &self.next_cursor,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Meta {
     const NAME: &'static str = "Meta";

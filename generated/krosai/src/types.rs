@@ -2,7 +2,7 @@
 
 //! The types of the API's requests and responses.
 /// A message object of a conversation. Every field is present in the docs' response format and in every message of the example response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Unique identifier for the message
     pub id: ::std::string::String,
@@ -14,6 +14,28 @@ pub struct Message {
     pub content: ::std::string::String,
     /// When the message was created
     pub created_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+}
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(serializer, "Message", 5)?;
+        ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "conversation_id",
+            &self.conversation_id,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "role", &self.role)?;
+        ::client_runtime::encode::required_field(&mut state, "content", &self.content)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "created_at",
+            &self.created_at,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Message {
     const NAME: &'static str = "Message";

@@ -58,16 +58,34 @@ impl<'de> ::serde::Deserialize<'de> for ActorType {
     }
 }
 /// Entity citation (assistant messages only).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Citation {
     /// Where a citation should be inserted in the assistant message.
     pub location: CitationLocation,
     /// URL to the entity
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Display content of a cited entity. `title`: Primary heading/identifier with type discriminator. `body`: Body/description content with type discriminator.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display: ::std::option::Option<Display>,
+}
+impl ::serde::Serialize for Citation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "Citation",
+            1 + usize::from(self.url.is_some()) + usize::from(self.display.is_some()),
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "location",
+            &self.location,
+        )?;
+        ::client_runtime::encode::optional_field(&mut state, "url", &self.url)?;
+        ::client_runtime::encode::optional_field(&mut state, "display", &self.display)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Citation {
     const NAME: &'static str = "Citation";
@@ -114,10 +132,24 @@ impl<'de> ::serde::Deserialize<'de> for Citation {
     }
 }
 /// Where a citation should be inserted in the assistant message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CitationLocation {
     /// Zero-based character position in the assistant message where the citation should be inserted
     pub offset: i64,
+}
+impl ::serde::Serialize for CitationLocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "CitationLocation",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "offset", &self.offset)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for CitationLocation {
     const NAME: &'static str = "CitationLocation";
@@ -150,10 +182,24 @@ impl<'de> ::serde::Deserialize<'de> for CitationLocation {
     }
 }
 /// Commonmark-formatted text content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommonmarkTextContent {
     /// Commonmark-formatted text content
     pub text: ::std::string::String,
+}
+impl ::serde::Serialize for CommonmarkTextContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "CommonmarkTextContent",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for CommonmarkTextContent {
     const NAME: &'static str = "CommonmarkTextContent";
@@ -273,10 +319,28 @@ impl Content {
     }
 }
 /// Content variant carrying `plain_text`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Content0 {
     /// Plain text content.
     pub plain_text: PlainTextContent,
+}
+impl ::serde::Serialize for Content0 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "Content0",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "plain_text",
+            &self.plain_text,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Content0 {
     const NAME: &'static str = "Content0";
@@ -309,10 +373,28 @@ impl<'de> ::serde::Deserialize<'de> for Content0 {
     }
 }
 /// Content variant carrying `commonmark_text`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Content1 {
     /// Commonmark-formatted text content.
     pub commonmark_text: CommonmarkTextContent,
+}
+impl ::serde::Serialize for Content1 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "Content1",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "commonmark_text",
+            &self.commonmark_text,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Content1 {
     const NAME: &'static str = "Content1";
@@ -348,10 +430,28 @@ impl<'de> ::serde::Deserialize<'de> for Content1 {
     }
 }
 /// Content variant carrying `markdown_text`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Content2 {
     /// Raw markdown text content. Used when Minerva's chat response `is_commonmark` is not set.
     pub markdown_text: MarkdownTextContent,
+}
+impl ::serde::Serialize for Content2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "Content2",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "markdown_text",
+            &self.markdown_text,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Content2 {
     const NAME: &'static str = "Content2";
@@ -387,14 +487,27 @@ impl<'de> ::serde::Deserialize<'de> for Content2 {
     }
 }
 /// Display content of a cited entity. `title`: Primary heading/identifier with type discriminator. `body`: Body/description content with type discriminator.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Display {
     /// Message content with type discriminator. Exactly one of the keys `plain_text`, `commonmark_text` or `markdown_text` identifies the variant (the vendor's spec declares no OpenAPI `discriminator`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<Content>,
     /// Message content with type discriminator. Exactly one of the keys `plain_text`, `commonmark_text` or `markdown_text` identifies the variant (the vendor's spec declares no OpenAPI `discriminator`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<Content>,
+}
+impl ::serde::Serialize for Display {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "Display",
+            usize::from(self.title.is_some()) + usize::from(self.body.is_some()),
+        )?;
+        ::client_runtime::encode::optional_field(&mut state, "title", &self.title)?;
+        ::client_runtime::encode::optional_field(&mut state, "body", &self.body)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Display {
     const NAME: &'static str = "Display";
@@ -434,10 +547,24 @@ impl<'de> ::serde::Deserialize<'de> for Display {
     }
 }
 /// Error response for internal server error
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InternalErrorResponse {
     /// Error object of the 500 response.
     pub error: InternalErrorResponseError,
+}
+impl ::serde::Serialize for InternalErrorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "InternalErrorResponse",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "error", &self.error)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for InternalErrorResponse {
     const NAME: &'static str = "InternalErrorResponse";
@@ -470,12 +597,27 @@ impl<'de> ::serde::Deserialize<'de> for InternalErrorResponse {
     }
 }
 /// Error object of the 500 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InternalErrorResponseError {
     /// Error code of the 500 response. The vendor's spec lists only INTERNAL_ERROR; other values may appear.
     pub code: InternalErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::serde::Serialize for InternalErrorResponseError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "InternalErrorResponseError",
+            2,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "code", &self.code)?;
+        ::client_runtime::encode::required_field(&mut state, "message", &self.message)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for InternalErrorResponseError {
     const NAME: &'static str = "InternalErrorResponseError";
@@ -570,10 +712,24 @@ impl<'de> ::serde::Deserialize<'de> for InternalErrorResponseErrorCode {
     }
 }
 /// Error response for invalid pagination cursor
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidCursorErrorResponse {
     /// Error object of the 400 response.
     pub error: InvalidCursorErrorResponseError,
+}
+impl ::serde::Serialize for InvalidCursorErrorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "InvalidCursorErrorResponse",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "error", &self.error)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for InvalidCursorErrorResponse {
     const NAME: &'static str = "InvalidCursorErrorResponse";
@@ -606,12 +762,27 @@ impl<'de> ::serde::Deserialize<'de> for InvalidCursorErrorResponse {
     }
 }
 /// Error object of the 400 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidCursorErrorResponseError {
     /// Error code of the 400 response. The vendor's spec lists only INVALID_CURSOR; other values may appear.
     pub code: InvalidCursorErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::serde::Serialize for InvalidCursorErrorResponseError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "InvalidCursorErrorResponseError",
+            2,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "code", &self.code)?;
+        ::client_runtime::encode::required_field(&mut state, "message", &self.message)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for InvalidCursorErrorResponseError {
     const NAME: &'static str = "InvalidCursorErrorResponseError";
@@ -706,13 +877,35 @@ impl<'de> ::serde::Deserialize<'de> for InvalidCursorErrorResponseErrorCode {
     }
 }
 /// List of messages. `metadata`: Metadata (pagination).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListConversationMessagesResponse {
     /// Array of messages
     pub messages: ::std::vec::Vec<Message>,
     /// Metadata (pagination).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<Metadata>,
+}
+impl ::serde::Serialize for ListConversationMessagesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "ListConversationMessagesResponse",
+            1 + usize::from(self.metadata.is_some()),
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "messages",
+            &self.messages,
+        )?;
+        ::client_runtime::encode::optional_field(
+            &mut state,
+            "metadata",
+            &self.metadata,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for ListConversationMessagesResponse {
     const NAME: &'static str = "ListConversationMessagesResponse";
@@ -755,10 +948,24 @@ impl<'de> ::serde::Deserialize<'de> for ListConversationMessagesResponse {
     }
 }
 /// Raw markdown text content. Used when Minerva's chat response `is_commonmark` is not set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MarkdownTextContent {
     /// Raw markdown text content. Used when Minerva's chat response `is_commonmark` is not set.
     pub text: ::std::string::String,
+}
+impl ::serde::Serialize for MarkdownTextContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "MarkdownTextContent",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for MarkdownTextContent {
     const NAME: &'static str = "MarkdownTextContent";
@@ -791,7 +998,7 @@ impl<'de> ::serde::Deserialize<'de> for MarkdownTextContent {
     }
 }
 /// A message (user or assistant) in a conversation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Unique message identifier
     pub message_id: ::std::string::String,
@@ -807,6 +1014,42 @@ pub struct Message {
     pub citations: ::std::vec::Vec<Citation>,
     /// Creation timestamp (ISO 8601)
     pub created_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+}
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(serializer, "Message", 7)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "message_id",
+            &self.message_id,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "conversation_id",
+            &self.conversation_id,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "response_id",
+            &self.response_id,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "actor", &self.actor)?;
+        ::client_runtime::encode::required_field(&mut state, "content", &self.content)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "citations",
+            &self.citations,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "created_at",
+            &self.created_at,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Message {
     const NAME: &'static str = "Message";
@@ -882,15 +1125,28 @@ impl<'de> ::serde::Deserialize<'de> for Message {
     }
 }
 /// Metadata (pagination).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metadata {
     /// Opaque cursor for next page (null if no more results)
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::client_runtime::encode::double_option"
-    )]
     pub next_cursor: ::std::option::Option<::std::option::Option<::std::string::String>>,
+}
+impl ::serde::Serialize for Metadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "Metadata",
+            usize::from(self.next_cursor.is_some()),
+        )?;
+        ::client_runtime::encode::present_field(
+            &mut state,
+            "next_cursor",
+            &self.next_cursor,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Metadata {
     const NAME: &'static str = "Metadata";
@@ -923,10 +1179,24 @@ impl<'de> ::serde::Deserialize<'de> for Metadata {
     }
 }
 /// Error response for resource not found
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotFoundErrorResponse {
     /// Error object of the 404 response.
     pub error: NotFoundErrorResponseError,
+}
+impl ::serde::Serialize for NotFoundErrorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "NotFoundErrorResponse",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "error", &self.error)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for NotFoundErrorResponse {
     const NAME: &'static str = "NotFoundErrorResponse";
@@ -959,12 +1229,27 @@ impl<'de> ::serde::Deserialize<'de> for NotFoundErrorResponse {
     }
 }
 /// Error object of the 404 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotFoundErrorResponseError {
     /// Error code of the 404 response. The vendor's spec lists only NOT_FOUND; other values may appear.
     pub code: NotFoundErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::serde::Serialize for NotFoundErrorResponseError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "NotFoundErrorResponseError",
+            2,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "code", &self.code)?;
+        ::client_runtime::encode::required_field(&mut state, "message", &self.message)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for NotFoundErrorResponseError {
     const NAME: &'static str = "NotFoundErrorResponseError";
@@ -1059,10 +1344,24 @@ impl<'de> ::serde::Deserialize<'de> for NotFoundErrorResponseErrorCode {
     }
 }
 /// Plain text content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlainTextContent {
     /// Plain text content
     pub text: ::std::string::String,
+}
+impl ::serde::Serialize for PlainTextContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "PlainTextContent",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for PlainTextContent {
     const NAME: &'static str = "PlainTextContent";
@@ -1095,10 +1394,24 @@ impl<'de> ::serde::Deserialize<'de> for PlainTextContent {
     }
 }
 /// Error response for rate limit exceeded
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RateLimitExceededErrorResponse {
     /// Error object of the 429 response.
     pub error: RateLimitExceededErrorResponseError,
+}
+impl ::serde::Serialize for RateLimitExceededErrorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "RateLimitExceededErrorResponse",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "error", &self.error)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for RateLimitExceededErrorResponse {
     const NAME: &'static str = "RateLimitExceededErrorResponse";
@@ -1131,12 +1444,27 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitExceededErrorResponse {
     }
 }
 /// Error object of the 429 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RateLimitExceededErrorResponseError {
     /// Error code of the 429 response. The vendor's spec lists only RATE_LIMIT_EXCEEDED; other values may appear.
     pub code: RateLimitExceededErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::serde::Serialize for RateLimitExceededErrorResponseError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "RateLimitExceededErrorResponseError",
+            2,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "code", &self.code)?;
+        ::client_runtime::encode::required_field(&mut state, "message", &self.message)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for RateLimitExceededErrorResponseError {
     const NAME: &'static str = "RateLimitExceededErrorResponseError";
@@ -1231,10 +1559,24 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitExceededErrorResponseErrorCode 
     }
 }
 /// Error response for unauthorized access
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnauthorizedErrorResponse {
     /// Error object of the 401 response.
     pub error: UnauthorizedErrorResponseError,
+}
+impl ::serde::Serialize for UnauthorizedErrorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "UnauthorizedErrorResponse",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "error", &self.error)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for UnauthorizedErrorResponse {
     const NAME: &'static str = "UnauthorizedErrorResponse";
@@ -1267,12 +1609,27 @@ impl<'de> ::serde::Deserialize<'de> for UnauthorizedErrorResponse {
     }
 }
 /// Error object of the 401 response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnauthorizedErrorResponseError {
     /// Error code of the 401 response. The vendor's spec lists only UNAUTHORIZED; other values may appear.
     pub code: UnauthorizedErrorResponseErrorCode,
     /// Error message (not described further by the vendor).
     pub message: ::std::string::String,
+}
+impl ::serde::Serialize for UnauthorizedErrorResponseError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "UnauthorizedErrorResponseError",
+            2,
+        )?;
+        ::client_runtime::encode::required_field(&mut state, "code", &self.code)?;
+        ::client_runtime::encode::required_field(&mut state, "message", &self.message)?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for UnauthorizedErrorResponseError {
     const NAME: &'static str = "UnauthorizedErrorResponseError";

@@ -2,10 +2,28 @@
 
 //! The types of the API's requests and responses.
 /// Response of "List messages": all messages for a single conversation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMessagesResponse {
     /// All messages for the conversation.
     pub messages: ::std::vec::Vec<Message>,
+}
+impl ::serde::Serialize for ListMessagesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(
+            serializer,
+            "ListMessagesResponse",
+            1,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "messages",
+            &self.messages,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for ListMessagesResponse {
     const NAME: &'static str = "ListMessagesResponse";
@@ -38,7 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for ListMessagesResponse {
     }
 }
 /// A message of a conversation. Every field below is present on every message in the docs' examples. See also the vendor's "Message reference" page (/api/conversations/message-reference), which is not part of these docs.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// Message id (the docs' examples look like `cmsg_01KRK1V475HBTME8QJQMAPWK16`).
     pub id: ::std::string::String,
@@ -54,6 +72,30 @@ pub struct Message {
     pub created_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
     /// When the message was last updated.
     pub updated_at: ::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>,
+}
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut state = ::serde::Serializer::serialize_struct(serializer, "Message", 7)?;
+        ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
+        ::client_runtime::encode::required_field(&mut state, "job_id", &self.job_id)?;
+        ::client_runtime::encode::required_field(&mut state, "content", &self.content)?;
+        ::client_runtime::encode::required_field(&mut state, "role", &self.role)?;
+        ::client_runtime::encode::required_field(&mut state, "status", &self.status)?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "created_at",
+            &self.created_at,
+        )?;
+        ::client_runtime::encode::required_field(
+            &mut state,
+            "updated_at",
+            &self.updated_at,
+        )?;
+        ::serde::ser::SerializeStruct::end(state)
+    }
 }
 impl ::client_runtime::encode::DecodeStruct for Message {
     const NAME: &'static str = "Message";
