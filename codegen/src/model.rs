@@ -67,7 +67,7 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(Vec<Field>),
     /// A string enum that keeps values it does not know.
@@ -82,7 +82,7 @@ pub enum TypeKind {
     Alias(Ty),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub wire: String,
     pub ident: String,
@@ -113,13 +113,13 @@ impl Field {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumValue {
     pub ident: String,
     pub wire: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IntEnumValue {
     pub ident: String,
     pub value: i64,
@@ -127,7 +127,7 @@ pub struct IntEnumValue {
 
 /// A struct with one optional field per `anyOf` member, each filled when the
 /// value decodes as that member, serialised by merging them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AnyOf {
     /// One per member, in spec order (`wire` unused; never required).
     pub members: Vec<Field>,
@@ -135,7 +135,7 @@ pub struct AnyOf {
     pub unknown: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OneOf {
     pub tagging: Tagging,
     pub variants: Vec<Variant>,
@@ -146,7 +146,7 @@ pub struct OneOf {
 }
 
 /// How the variants of a `oneOf` are told apart on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Tagging {
     /// Each variant is an object with one distinct key: `{"plain_text": {...}}`.
     External,
@@ -156,7 +156,7 @@ pub enum Tagging {
     Untagged,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Variant {
     pub ident: String,
     /// The key (external) or discriminator value (internal); empty when untagged.
@@ -169,7 +169,7 @@ pub struct Variant {
 }
 
 /// A Rust type, as used in a field or signature.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ty {
     String,
     Bool,

@@ -28,21 +28,22 @@ pub(super) fn dedup(types: &mut [TypeDef], operations: &mut [Operation], compone
     loop {
         // Group types by their body, in `types` order (a Vec of groups, so
         // nothing below depends on a hash map's order).
-        let mut group_of: HashMap<String, usize> = HashMap::new();
+        // Keyed by the body itself (hashed and compared structurally, nothing formatted).
+        let mut group_of: HashMap<&TypeKind, usize> = HashMap::new();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for (i, t) in types.iter().enumerate() {
             if !matches!(t.kind, TypeKind::Struct(_) | TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::OneOf(_) | TypeKind::AnyOf(_)) {
                 continue;
             }
-            let key = format!("{:?}", t.kind);
-            match group_of.get(&key) {
+            match group_of.get(&t.kind) {
                 Some(&g) => groups[g].push(i),
                 None => {
-                    group_of.insert(key, groups.len());
+                    group_of.insert(&t.kind, groups.len());
                     groups.push(vec![i]);
                 }
             }
         }
+        drop(group_of);
         let mut round: HashMap<String, String> = HashMap::new();
         for members in groups.iter().filter(|g| g.len() > 1) {
             let rank = |&i: &usize| {
