@@ -1,5 +1,6 @@
-//! Decoding a generated struct from a JSON object, written once here instead of
-//! expanded by `#[derive(Deserialize)]` into every struct of every crate.
+//! Decoding a generated struct from a JSON object, and the field writers its
+//! written-out `Serialize` calls: written once here instead of expanded by
+//! serde's derives into every struct of every crate.
 //!
 //! serde's derive emits, per struct, a field-name enum with its own visitor, a
 //! visitor with both a map and a sequence path, and a duplicate and missing
@@ -14,7 +15,9 @@
 //! `duplicate field`, `invalid type: ..., expected struct X`), unknown keys
 //! ignored, `null` for an `Option` field decoded as `None`. One difference: a
 //! derived struct also decodes from an array of its fields in order, which no
-//! JSON API sends; these decode from an object only.
+//! JSON API sends; these decode from an object only. Encoding writes what the
+//! derive writes: the fields in order, an absent optional field skipped, and
+//! `serialize_struct` told the number of fields actually written.
 
 use std::fmt;
 use std::marker::PhantomData;
