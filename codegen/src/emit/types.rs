@@ -125,15 +125,19 @@ fn derived_struct(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]
 /// formats that prefix a map with its length rely on.
 fn encode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let name_text = Literal::string(&name.to_string());
+    // The required fields' count (left out when there are optional fields and no required
+    // one), plus one for each optional field that is there.
     let required = fields.iter().filter(|f| f.required).count();
-    let mut len: Vec<TokenStream> = Vec::new();
-    if required > 0 || fields.iter().all(|f| f.required) {
-        len.push(Literal::usize_unsuffixed(required).into_token_stream());
-    }
-    for f in fields.iter().filter(|f| !f.required) {
-        let field = ident(&f.ident);
-        len.push(quote!(usize::from(self.#field.is_some())));
-    }
+    let optional: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let field = ident(&f.ident);
+            quote!(usize::from(self.#field.is_some()))
+        })
+        .collect();
+    let count = (required > 0 || optional.is_empty()).then(|| Literal::usize_unsuffixed(required).into_token_stream());
+    let len = count.into_iter().chain(optional);
     let writes = fields.iter().map(|f| {
         let field = ident(&f.ident);
         let wire = Literal::string(&f.wire);
@@ -177,7 +181,6 @@ fn decode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
         }
     });
     let empties = fields.iter().map(|_| quote!(::std::option::Option::None));
-
     let store = |(i, f): (usize, &Field)| {
         let slot = syn::Index::from(i);
         if f.is_option() && !f.is_double_option() {
