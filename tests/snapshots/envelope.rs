@@ -24,10 +24,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.request_id.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "ErrorEnvelope",
-                2 + usize::from(self.request_id.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,
@@ -161,10 +163,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.name.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Item",
-                1 + usize::from(self.name.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::optional_field(&mut state, "name", &self.name)?;

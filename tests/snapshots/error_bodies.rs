@@ -74,10 +74,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.message.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "GenericError",
-                usize::from(self.message.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,
@@ -124,10 +126,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.trace.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "GetWidgetInternalServerErrorBody",
-                usize::from(self.trace.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "trace", &self.trace)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -224,11 +228,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.r#type.is_some());
+            len += usize::from(self.status.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Problem",
-                1 + usize::from(self.r#type.is_some())
-                    + usize::from(self.status.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "type", &self.r#type)?;
             ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;

@@ -34,10 +34,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.kind.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Doc",
-                1 + usize::from(self.kind.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "body", &self.body)?;
             ::client_runtime::encode::optional_field(&mut state, "kind", &self.kind)?;

@@ -23,10 +23,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.meta.is_some());
+            len += usize::from(self.tags.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Envelope",
-                usize::from(self.meta.is_some()) + usize::from(self.tags.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "meta", &self.meta)?;
             ::client_runtime::encode::optional_field(&mut state, "tags", &self.tags)?;
@@ -83,10 +86,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.cursor.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "EnvelopeMeta",
-                1 + usize::from(self.cursor.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "count", &self.count)?;
             ::client_runtime::encode::optional_field(
@@ -146,10 +151,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.label.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "EnvelopeTagsItem",
-                usize::from(self.label.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "label", &self.label)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -242,11 +249,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.customer.is_some());
+            len += usize::from(self.lines.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "GetOrderResponse",
-                2 + usize::from(self.customer.is_some())
-                    + usize::from(self.lines.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::required_field(
@@ -323,10 +332,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.address.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "GetOrderResponseCustomer",
-                1 + usize::from(self.address.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
             ::client_runtime::encode::optional_field(
@@ -388,10 +399,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.street.is_some());
+            len += usize::from(self.city.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "GetOrderResponseCustomerAddress",
-                usize::from(self.street.is_some()) + usize::from(self.city.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,
@@ -622,10 +636,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.count.is_some());
+            len += usize::from(self.tag.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "ListPagesResponse",
-                1 + usize::from(self.count.is_some()) + usize::from(self.tag.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "meta", &self.meta)?;
             ::client_runtime::encode::optional_field(&mut state, "count", &self.count)?;

@@ -203,11 +203,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.retries.is_some());
+            len += usize::from(self.signal.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Task",
-                2 + usize::from(self.retries.is_some())
-                    + usize::from(self.signal.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,

@@ -22,10 +22,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.name.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "ClientModel",
-                usize::from(self.name.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "name", &self.name)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -120,10 +122,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.a.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "MySchema",
-                usize::from(self.a.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "a", &self.a)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -166,10 +170,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.b.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "MySchema2",
-                usize::from(self.b.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "b", &self.b)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -212,10 +218,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.value.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "OptionModel",
-                usize::from(self.value.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "value", &self.value)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -261,12 +269,15 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.first.is_some());
+            len += usize::from(self.second.is_some());
+            len += usize::from(self.option.is_some());
+            len += usize::from(self.client.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Pair",
-                usize::from(self.first.is_some()) + usize::from(self.second.is_some())
-                    + usize::from(self.option.is_some())
-                    + usize::from(self.client.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "first", &self.first)?;
             ::client_runtime::encode::optional_field(
@@ -354,18 +365,20 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.self_2.is_some());
+            len += usize::from(self.crate_.is_some());
+            len += usize::from(self.super_.is_some());
+            len += usize::from(self.proto.is_some());
+            len += usize::from(self._1st.is_some());
+            len += usize::from(self.foo_bar.is_some());
+            len += usize::from(self.foo_bar2.is_some());
+            len += usize::from(self.field.is_some());
+            len += usize::from(self.r#async.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Thing",
-                2 + usize::from(self.self_2.is_some())
-                    + usize::from(self.crate_.is_some())
-                    + usize::from(self.super_.is_some())
-                    + usize::from(self.proto.is_some())
-                    + usize::from(self._1st.is_some())
-                    + usize::from(self.foo_bar.is_some())
-                    + usize::from(self.foo_bar2.is_some())
-                    + usize::from(self.field.is_some())
-                    + usize::from(self.r#async.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "type", &self.r#type)?;
             ::client_runtime::encode::required_field(&mut state, "self", &self.self_)?;

@@ -23,10 +23,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.active.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Owner",
-                1 + usize::from(self.active.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
             ::client_runtime::encode::optional_field(
@@ -170,21 +172,23 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 4;
+            len += usize::from(self.optional.is_some());
+            len += usize::from(self.optional_nullable.is_some());
+            len += usize::from(self.updated_at.is_some());
+            len += usize::from(self.birthday.is_some());
+            len += usize::from(self.scores.is_some());
+            len += usize::from(self.labels.is_some());
+            len += usize::from(self.counters.is_some());
+            len += usize::from(self.owners.is_some());
+            len += usize::from(self.metadata.is_some());
+            len += usize::from(self.extra.is_some());
+            len += usize::from(self.anything.is_some());
+            len += usize::from(self.parent.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Record",
-                4 + usize::from(self.optional.is_some())
-                    + usize::from(self.optional_nullable.is_some())
-                    + usize::from(self.updated_at.is_some())
-                    + usize::from(self.birthday.is_some())
-                    + usize::from(self.scores.is_some())
-                    + usize::from(self.labels.is_some())
-                    + usize::from(self.counters.is_some())
-                    + usize::from(self.owners.is_some())
-                    + usize::from(self.metadata.is_some())
-                    + usize::from(self.extra.is_some())
-                    + usize::from(self.anything.is_some())
-                    + usize::from(self.parent.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::optional_field(

@@ -24,10 +24,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.lives.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Cat",
-                2 + usize::from(self.lives.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "kind", &self.kind)?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
@@ -91,10 +93,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.best_friend.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Dog",
-                2 + usize::from(self.best_friend.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "kind", &self.kind)?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
@@ -160,10 +164,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.scales.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Lizard",
-                1 + usize::from(self.scales.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "kind", &self.kind)?;
             ::client_runtime::encode::optional_field(

@@ -232,10 +232,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.flavor.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "MarkdownText",
-                1 + usize::from(self.flavor.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "text", &self.text)?;
             ::client_runtime::encode::optional_field(
@@ -353,10 +355,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.attachment.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Note",
-                1 + usize::from(self.attachment.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "body", &self.body)?;
             ::client_runtime::encode::optional_field(

@@ -28,11 +28,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.vote.is_some());
+            len += usize::from(self.priority.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Job",
-                2 + usize::from(self.vote.is_some())
-                    + usize::from(self.priority.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "state", &self.state)?;
             ::client_runtime::encode::required_field(&mut state, "op", &self.op)?;

@@ -23,10 +23,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.due.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "NewTask",
-                1 + usize::from(self.due.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
             ::client_runtime::encode::optional_field(&mut state, "due", &self.due)?;
@@ -44,10 +46,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.due.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Task",
-                2 + usize::from(self.due.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,

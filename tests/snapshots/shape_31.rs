@@ -35,13 +35,16 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 5;
+            len += usize::from(self.note.is_some());
+            len += usize::from(self.score.is_some());
+            len += usize::from(self.tags.is_some());
+            len += usize::from(self.source.is_some());
+            len += usize::from(self.previous.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Event",
-                5 + usize::from(self.note.is_some()) + usize::from(self.score.is_some())
-                    + usize::from(self.tags.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.previous.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::required_field(&mut state, "kind", &self.kind)?;

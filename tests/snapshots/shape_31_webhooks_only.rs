@@ -26,10 +26,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.carrier.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "OrderShipped",
-                2 + usize::from(self.carrier.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,

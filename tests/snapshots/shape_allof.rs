@@ -26,12 +26,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.nickname.is_some());
+            len += usize::from(self.species.is_some());
+            len += usize::from(self.birthday.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "CreatePetBody",
-                2 + usize::from(self.nickname.is_some())
-                    + usize::from(self.species.is_some())
-                    + usize::from(self.birthday.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
             ::client_runtime::encode::optional_field(
@@ -68,10 +70,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.title.is_some());
+            len += usize::from(self.sub.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Folder",
-                usize::from(self.title.is_some()) + usize::from(self.sub.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "title", &self.title)?;
             ::client_runtime::encode::optional_field(&mut state, "sub", &self.sub)?;
@@ -129,11 +134,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.title.is_some());
+            len += usize::from(self.sub.is_some());
+            len += usize::from(self.depth.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "FolderSub",
-                usize::from(self.title.is_some()) + usize::from(self.sub.is_some())
-                    + usize::from(self.depth.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "title", &self.title)?;
             ::client_runtime::encode::optional_field(&mut state, "sub", &self.sub)?;
@@ -195,10 +203,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.nickname.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Named",
-                1 + usize::from(self.nickname.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
             ::client_runtime::encode::optional_field(
@@ -262,12 +272,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.nickname.is_some());
+            len += usize::from(self.species.is_some());
+            len += usize::from(self.birthday.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "NewPet",
-                1 + usize::from(self.nickname.is_some())
-                    + usize::from(self.species.is_some())
-                    + usize::from(self.birthday.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
             ::client_runtime::encode::optional_field(
@@ -354,11 +366,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.nickname.is_some());
+            len += usize::from(self.email.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Owner",
-                2 + usize::from(self.nickname.is_some())
-                    + usize::from(self.email.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
             ::client_runtime::encode::optional_field(
@@ -439,13 +453,15 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 4;
+            len += usize::from(self.created_at.is_some());
+            len += usize::from(self.nickname.is_some());
+            len += usize::from(self.birthday.is_some());
+            len += usize::from(self.vaccinated.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Pet",
-                4 + usize::from(self.created_at.is_some())
-                    + usize::from(self.nickname.is_some())
-                    + usize::from(self.birthday.is_some())
-                    + usize::from(self.vaccinated.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::optional_field(
@@ -620,11 +636,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.parent.is_some());
+            len += usize::from(self.maintainer.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Repo",
-                1 + usize::from(self.parent.is_some())
-                    + usize::from(self.maintainer.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
             ::client_runtime::encode::optional_field(
@@ -696,10 +714,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.created_at.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Resource",
-                1 + usize::from(self.created_at.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::optional_field(

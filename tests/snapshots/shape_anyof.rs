@@ -28,10 +28,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.tags.is_some());
+            len += usize::from(self.score.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Contact",
-                2 + usize::from(self.tags.is_some()) + usize::from(self.score.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::required_field(&mut state, "reach", &self.reach)?;
@@ -214,10 +217,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.verified.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Email",
-                1 + usize::from(self.verified.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "email", &self.email)?;
             ::client_runtime::encode::optional_field(
@@ -278,10 +283,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.extension.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Phone",
-                1 + usize::from(self.extension.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,

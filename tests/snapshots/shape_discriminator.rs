@@ -23,10 +23,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.gears.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Bike",
-                1 + usize::from(self.gears.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,
@@ -222,11 +224,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.layers.is_some());
+            len += usize::from(self.elements.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Drawing",
-                1 + usize::from(self.layers.is_some())
-                    + usize::from(self.elements.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,
@@ -339,10 +343,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.vehicles.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Garage",
-                usize::from(self.vehicles.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,

@@ -102,14 +102,17 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 4;
+            len += usize::from(self.home.is_some());
+            len += usize::from(self.work.is_some());
+            len += usize::from(self.owner.is_some());
+            len += usize::from(self.editor.is_some());
+            len += usize::from(self.profile.is_some());
+            len += usize::from(self.profile2.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Thing",
-                4 + usize::from(self.home.is_some()) + usize::from(self.work.is_some())
-                    + usize::from(self.owner.is_some())
-                    + usize::from(self.editor.is_some())
-                    + usize::from(self.profile.is_some())
-                    + usize::from(self.profile2.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,
@@ -244,10 +247,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.street.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "ThingHome",
-                usize::from(self.street.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,
@@ -294,10 +299,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.building.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "ThingWork",
-                usize::from(self.building.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,
@@ -440,10 +447,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.bio.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "UserProfile",
-                usize::from(self.bio.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "bio", &self.bio)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -486,10 +495,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.avatar.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "UserProfile2",
-                usize::from(self.avatar.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,

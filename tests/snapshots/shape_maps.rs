@@ -37,10 +37,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.y.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Closed",
-                1 + usize::from(self.y.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "x", &self.x)?;
             ::client_runtime::encode::optional_field(&mut state, "y", &self.y)?;
@@ -180,18 +182,20 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.anything.is_some());
+            len += usize::from(self.free_form.is_some());
+            len += usize::from(self.untyped.is_some());
+            len += usize::from(self.closed.is_some());
+            len += usize::from(self.owners.is_some());
+            len += usize::from(self.groups.is_some());
+            len += usize::from(self.matrix.is_some());
+            len += usize::from(self.extensible.is_some());
+            len += usize::from(self.annotated.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Record",
-                2 + usize::from(self.anything.is_some())
-                    + usize::from(self.free_form.is_some())
-                    + usize::from(self.untyped.is_some())
-                    + usize::from(self.closed.is_some())
-                    + usize::from(self.owners.is_some())
-                    + usize::from(self.groups.is_some())
-                    + usize::from(self.matrix.is_some())
-                    + usize::from(self.extensible.is_some())
-                    + usize::from(self.annotated.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::required_field(

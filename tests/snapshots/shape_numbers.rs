@@ -39,14 +39,17 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 8;
+            len += usize::from(self.tiny.is_some());
+            len += usize::from(self.priority.is_some());
+            len += usize::from(self.day.is_some());
+            len += usize::from(self.at.is_some());
+            len += usize::from(self.payload.is_some());
+            len += usize::from(self.signature.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Measurement",
-                8 + usize::from(self.tiny.is_some())
-                    + usize::from(self.priority.is_some())
-                    + usize::from(self.day.is_some()) + usize::from(self.at.is_some())
-                    + usize::from(self.payload.is_some())
-                    + usize::from(self.signature.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::required_field(&mut state, "small", &self.small)?;

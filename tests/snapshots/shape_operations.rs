@@ -24,10 +24,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.remember.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "LogInBody",
-                2 + usize::from(self.remember.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(
                 &mut state,
@@ -57,10 +59,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.detail.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Problem",
-                1 + usize::from(self.detail.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
             ::client_runtime::encode::optional_field(
@@ -123,12 +127,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.thumbnail.is_some());
+            len += usize::from(self.pages.is_some());
+            len += usize::from(self.caption.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "UploadImageBody",
-                1 + usize::from(self.thumbnail.is_some())
-                    + usize::from(self.pages.is_some())
-                    + usize::from(self.caption.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "file", &self.file)?;
             ::client_runtime::encode::optional_field(
@@ -155,10 +161,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.id.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Widget",
-                1 + usize::from(self.id.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;

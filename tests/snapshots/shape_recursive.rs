@@ -67,11 +67,10 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut state = ::serde::Serializer::serialize_struct(
-                serializer,
-                "B",
-                usize::from(self.a.is_some()) + usize::from(self.label.is_some()),
-            )?;
+            let mut len = 0;
+            len += usize::from(self.a.is_some());
+            len += usize::from(self.label.is_some());
+            let mut state = ::serde::Serializer::serialize_struct(serializer, "B", len)?;
             ::client_runtime::encode::optional_field(&mut state, "a", &self.a)?;
             ::client_runtime::encode::optional_field(&mut state, "label", &self.label)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -553,10 +552,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.parent.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Node",
-                2 + usize::from(self.parent.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::required_field(

@@ -23,10 +23,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.caption.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "AttachBody",
-                1 + usize::from(self.caption.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,
@@ -95,10 +97,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.pinned.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "SetTitleBody",
-                1 + usize::from(self.pinned.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "title", &self.title)?;
             ::client_runtime::encode::optional_field(

@@ -22,10 +22,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.message.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Problem",
-                usize::from(self.message.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,
@@ -73,10 +75,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 1;
+            len += usize::from(self.size.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Thing",
-                1 + usize::from(self.size.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::optional_field(&mut state, "size", &self.size)?;

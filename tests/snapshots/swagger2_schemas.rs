@@ -22,10 +22,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.name.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Owner",
-                usize::from(self.name.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "name", &self.name)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -74,12 +76,14 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 2;
+            len += usize::from(self.nickname.is_some());
+            len += usize::from(self.owner.is_some());
+            len += usize::from(self.tags.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Pet",
-                2 + usize::from(self.nickname.is_some())
-                    + usize::from(self.owner.is_some())
-                    + usize::from(self.tags.is_some()),
+                len,
             )?;
             ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
             ::client_runtime::encode::required_field(&mut state, "name", &self.name)?;
@@ -160,10 +164,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.label.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "Tag",
-                usize::from(self.label.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "label", &self.label)?;
             ::serde::ser::SerializeStruct::end(state)

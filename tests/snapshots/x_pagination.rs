@@ -23,10 +23,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.next.is_some());
+            len += usize::from(self.data.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "ArchiveResponse",
-                usize::from(self.next.is_some()) + usize::from(self.data.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(&mut state, "next", &self.next)?;
             ::client_runtime::encode::optional_field(&mut state, "data", &self.data)?;
@@ -82,10 +85,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.hits.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "ArchiveResponseData",
-                usize::from(self.hits.is_some()),
+                len,
             )?;
             ::client_runtime::encode::present_field(&mut state, "hits", &self.hits)?;
             ::serde::ser::SerializeStruct::end(state)
@@ -187,10 +192,13 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.results.is_some());
+            len += usize::from(self.paging.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "SearchPage",
-                usize::from(self.results.is_some()) + usize::from(self.paging.is_some()),
+                len,
             )?;
             ::client_runtime::encode::optional_field(
                 &mut state,
@@ -254,10 +262,12 @@ pub mod types {
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut len = 0;
+            len += usize::from(self.next.is_some());
             let mut state = ::serde::Serializer::serialize_struct(
                 serializer,
                 "SearchPagePaging",
-                usize::from(self.next.is_some()),
+                len,
             )?;
             ::client_runtime::encode::present_field(&mut state, "next", &self.next)?;
             ::serde::ser::SerializeStruct::end(state)

@@ -473,7 +473,9 @@ fixtures! {
         assert_eq!(written(s, "Record", "required_nullable"), ("required_field".into(), "required_nullable".into()));
         assert_eq!(written(s, "Record", "optional_nullable"), ("present_field".into(), "optional_nullable".into()));
         // `serialize_struct` is told how many fields are written: the required ones, and each optional one that is there.
-        assert_has(item(s, "impl ::serde::Serialize for Record {"), r#""Record", 4 + usize::from(self.optional.is_some()) + usize::from(self.optional_nullable.is_some())"#);
+        let encode = squash(item(s, "impl ::serde::Serialize for Record {"));
+        assert_has(&encode, "let mut len = 4; len += usize::from(self.optional.is_some()); len += usize::from(self.optional_nullable.is_some());");
+        assert_has(&encode, r#"serialize_struct(serializer, "Record", len)?;"#);
         // Decoding: a required field's slot is an `Option` around its type, an optional
         // one's is the field's own `Option`; a double option's present value is `Some`.
         let decode = squash(item(s, "impl ::client_runtime::encode::DecodeStruct for Record {"));

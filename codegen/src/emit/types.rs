@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, ToTokens};
+use quote::quote;
 
 use super::{doc_attrs, ident, ty_tokens, unraw};
 use crate::model::{AnyOf, EnumValue, Field, IntEnumValue, OneOf, Tagging, Ty, TypeDef, TypeKind};
@@ -125,19 +125,23 @@ fn derived_struct(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]
 /// formats that prefix a map with its length rely on.
 fn encode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let name_text = Literal::string(&name.to_string());
-    // The required fields' count (left out when there are optional fields and no required
-    // one), plus one for each optional field that is there.
-    let required = fields.iter().filter(|f| f.required).count();
+    // The required fields' count, plus one for each optional field that is there: one
+    // statement a field, so that each is a line of its own, whatever the field's name.
+    let required = Literal::usize_unsuffixed(fields.iter().filter(|f| f.required).count());
     let optional: Vec<TokenStream> = fields
         .iter()
         .filter(|f| !f.required)
         .map(|f| {
             let field = ident(&f.ident);
-            quote!(usize::from(self.#field.is_some()))
+            quote!(len += usize::from(self.#field.is_some());)
         })
         .collect();
-    let count = (required > 0 || optional.is_empty()).then(|| Literal::usize_unsuffixed(required).into_token_stream());
-    let len = count.into_iter().chain(optional);
+    let len = if optional.is_empty() {
+        quote!(#required)
+    } else {
+        quote!(len)
+    };
+    let count = (!optional.is_empty()).then(|| quote!(let mut len = #required; #(#optional)*));
     let writes = fields.iter().map(|f| {
         let field = ident(&f.ident);
         let wire = Literal::string(&f.wire);
@@ -153,7 +157,8 @@ fn encode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let #state = ::serde::Serializer::serialize_struct(serializer, #name_text, #(#len)+*)?;
+                #count
+                let #state = ::serde::Serializer::serialize_struct(serializer, #name_text, #len)?;
                 #(#writes)*
                 ::serde::ser::SerializeStruct::end(state)
             }

@@ -88,10 +88,12 @@ impl ::serde::Serialize for ErrorDetail {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut len = 3;
+        len += usize::from(self.details.is_some());
         let mut state = ::serde::Serializer::serialize_struct(
             serializer,
             "ErrorDetail",
-            3 + usize::from(self.details.is_some()),
+            len,
         )?;
         ::client_runtime::encode::required_field(&mut state, "code", &self.code)?;
         ::client_runtime::encode::required_field(&mut state, "message", &self.message)?;
@@ -324,10 +326,12 @@ impl ::serde::Serialize for Message {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut len = 11;
+        len += usize::from(self.status.is_some());
         let mut state = ::serde::Serializer::serialize_struct(
             serializer,
             "Message",
-            11 + usize::from(self.status.is_some()),
+            len,
         )?;
         ::client_runtime::encode::required_field(&mut state, "id", &self.id)?;
         ::client_runtime::encode::required_field(

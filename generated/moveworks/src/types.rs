@@ -72,10 +72,13 @@ impl ::serde::Serialize for Citation {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut len = 1;
+        len += usize::from(self.url.is_some());
+        len += usize::from(self.display.is_some());
         let mut state = ::serde::Serializer::serialize_struct(
             serializer,
             "Citation",
-            1 + usize::from(self.url.is_some()) + usize::from(self.display.is_some()),
+            len,
         )?;
         ::client_runtime::encode::required_field(
             &mut state,
@@ -499,10 +502,13 @@ impl ::serde::Serialize for Display {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut len = 0;
+        len += usize::from(self.title.is_some());
+        len += usize::from(self.body.is_some());
         let mut state = ::serde::Serializer::serialize_struct(
             serializer,
             "Display",
-            usize::from(self.title.is_some()) + usize::from(self.body.is_some()),
+            len,
         )?;
         ::client_runtime::encode::optional_field(&mut state, "title", &self.title)?;
         ::client_runtime::encode::optional_field(&mut state, "body", &self.body)?;
@@ -889,10 +895,12 @@ impl ::serde::Serialize for ListConversationMessagesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut len = 1;
+        len += usize::from(self.metadata.is_some());
         let mut state = ::serde::Serializer::serialize_struct(
             serializer,
             "ListConversationMessagesResponse",
-            1 + usize::from(self.metadata.is_some()),
+            len,
         )?;
         ::client_runtime::encode::required_field(
             &mut state,
@@ -1135,10 +1143,12 @@ impl ::serde::Serialize for Metadata {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut len = 0;
+        len += usize::from(self.next_cursor.is_some());
         let mut state = ::serde::Serializer::serialize_struct(
             serializer,
             "Metadata",
-            usize::from(self.next_cursor.is_some()),
+            len,
         )?;
         ::client_runtime::encode::present_field(
             &mut state,
