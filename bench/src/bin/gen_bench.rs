@@ -11,6 +11,9 @@
 //!   --sizes A,B,..  the synthetic sizes (default 10,100,1000,10000, filtered by --only)
 //!   --derive-stats  only print, per spec, how many emitted types are reachable from requests
 //!                   only, responses only, both or neither (which serde derives are needed)
+//!   --pieces        only print, per spec, how many items of types.rs and client.rs emit wrote
+//!                   in their final layout, wrote for prettyplease to lay out (a line past the
+//!                   margin), or left as tokens, with their lines
 //!   --profile       run only `codegen::generate` once per selected case (specs and synth-N),
 //!                   for a profiler: `valgrind --tool=callgrind target/release/gen_bench
 //!                   --profile --only asana`
@@ -56,6 +59,7 @@ struct Args {
     profile: bool,
     sizes: Option<Vec<usize>>,
     derive_stats: bool,
+    pieces: bool,
 }
 
 fn parse_args() -> Args {
@@ -70,6 +74,7 @@ fn parse_args() -> Args {
             "--no-growth" => args.no_growth = true,
             "--profile" => args.profile = true,
             "--derive-stats" => args.derive_stats = true,
+            "--pieces" => args.pieces = true,
             "--sizes" => {
                 let v = it.next().expect("--sizes needs a list such as 100,1000");
                 args.sizes = Some(v.split(',').map(|n| n.trim().parse().expect("--sizes: numbers")).collect());
@@ -255,17 +260,11 @@ fn stages(file_name: &str, text: &str) -> ([f64; 6], [usize; 6]) {
     let types = format::rust_file_pieces(
         file_name,
         "header",
-        timed(&emit_time, emit::types_inner_attrs),
-        Timed { inner: emit::types_items(&api.types, &api.request_only), spent: &emit_time },
+        Timed { inner: emit::types_items(&api.types, &api.request_only, 0), spent: &emit_time },
     )
     .expect("formats");
-    let client = format::rust_file_pieces(
-        file_name,
-        "header",
-        Default::default(),
-        Timed { inner: emit::client_items(&api), spent: &emit_time },
-    )
-    .expect("formats");
+    let client = format::rust_file_pieces(file_name, "header", Timed { inner: emit::client_items(&api, 0), spent: &emit_time })
+        .expect("formats");
     let total = started.elapsed().as_secs_f64();
     t[4] = emit_time.get();
     t[5] = total - emit_time.get();
@@ -273,6 +272,31 @@ fn stages(file_name: &str, text: &str) -> ([f64; 6], [usize; 6]) {
     m[5] = m[4];
     drop(black_box((lib, types, client)));
     (t, m)
+}
+
+/// Per spec, the items of `types.rs` and `client.rs` by how emit handed them to format, with
+/// their lines once formatted.
+fn piece_stats(specs: &[Spec]) -> String {
+    use codegen::format::Piece;
+    let mut out = String::from("| spec | written: items | lines | for prettyplease: items | lines | tokens: items | lines |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for spec in specs {
+        let Ok(api) = codegen::model(&spec.shown, &spec.text) else { continue };
+        let mut counts = [(0usize, 0usize); 3];
+        let pieces = codegen::emit::types_items(&api.types, &api.request_only, 0).chain(codegen::emit::client_items(&api, 0));
+        for piece in pieces {
+            let kind = match &piece {
+                Piece::Formatted(_) => 0,
+                Piece::Source { .. } => 1,
+                Piece::Tokens { .. } => 2,
+            };
+            let text = codegen::format::rust_file_pieces(&spec.shown, "", std::iter::once(piece)).expect("formats");
+            counts[kind].0 += 1;
+            counts[kind].1 += text.lines().count().saturating_sub(2);
+        }
+        let cells: Vec<String> = counts.iter().flat_map(|(n, l)| [n.to_string(), l.to_string()]).collect();
+        let _ = writeln!(out, "| {} | {} |", spec.shown, cells.join(" | "));
+    }
+    out
 }
 
 /// Runs `f`, adding its time to `spent`.
@@ -803,6 +827,11 @@ fn main() {
 
     if args.derive_stats {
         println!("{}", derive_stats(&spec_files(&root, only)));
+        return;
+    }
+
+    if args.pieces {
+        println!("{}", piece_stats(&spec_files(&root, only)));
         return;
     }
 

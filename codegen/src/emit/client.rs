@@ -8,17 +8,15 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, ty_tokens};
+use crate::format::Piece;
 use crate::model::{Api, Auth, BodyEncoding, Bound, ErrorEnum, Limit, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Step, Success, Ty};
 
-pub fn client_module(api: &Api) -> TokenStream {
-    client_items(api).collect()
-}
-
-/// The `client` module's items, a piece at a time (see `types_items`).
-pub fn client_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+/// The `client` module's items, a piece at a time (see `types_items`), `depth` modules deep.
+pub fn client_items(api: &Api, depth: usize) -> impl Iterator<Item = Piece> + '_ {
     std::iter::once_with(|| client_struct(api))
         .chain(api.operations.iter().map(operation))
         .chain(api.error_enums.iter().map(error_enum))
+        .map(move |tokens| Piece::Tokens { tokens, depth })
 }
 
 fn client_struct(api: &Api) -> TokenStream {

@@ -6,18 +6,20 @@
 
 mod client;
 mod manifest;
+mod text;
 mod transcript;
 mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
+use crate::format::Piece;
 use crate::model::{Api, Ty};
 
-pub use client::{client_items, client_module};
+pub use client::client_items;
 pub use manifest::{cargo_toml, crate_version, readme, PackageMeta};
 pub use transcript::transcript_items;
-pub use types::{types_inner_attrs, types_items, types_module};
+pub use types::types_items;
 
 /// The crate root: docs from the README, the modules, the re-exports.
 pub fn lib_rs(api: &Api) -> TokenStream {
@@ -36,26 +38,23 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
 /// The crate's items with the `types` and `client` modules inline: a module
 /// body that can be embedded anywhere (every path in it is relative or absolute).
-pub fn module(api: &Api) -> TokenStream {
-    let items = root_items();
-    let types = types_module(&api.types, &api.request_only);
-    let client = client_module(api);
-    quote! {
-        #items
-        pub mod types { #types }
-        mod client { #client }
-    }
+pub fn module(api: &Api) -> impl Iterator<Item = Piece> + '_ {
+    let open = |head: &str| Piece::Formatted(format!("{head} {{\n"));
+    let close = || Piece::Formatted("}\n".to_owned());
+    std::iter::once(Piece::tokens(root_items()))
+        .chain(std::iter::once(open("pub mod types")))
+        .chain(types_items(&api.types, &api.request_only, 1))
+        .chain([close(), open("mod client")])
+        .chain(client_items(api, 1))
+        .chain(std::iter::once(close()))
 }
 
 /// The whole crate as one file, for snapshot tests: [`module`] plus a `main`,
 /// so it builds as a binary, warnings denied.
-pub fn single_file(api: &Api) -> TokenStream {
-    let module = module(api);
-    quote! {
-        #![deny(warnings)]
-        #module
-        fn main() {}
-    }
+pub fn single_file(api: &Api) -> impl Iterator<Item = Piece> + '_ {
+    std::iter::once(Piece::tokens(quote!(#![deny(warnings)])))
+        .chain(module(api))
+        .chain(std::iter::once(Piece::tokens(quote!(fn main() {}))))
 }
 
 fn root_items() -> TokenStream {
@@ -88,36 +87,12 @@ pub(crate) fn unraw(name: &str) -> &str {
 /// (from the `client` module; `super`, not `crate`, so the emitted modules can be
 /// embedded in another crate, see `codegen::generate_module`).
 pub(crate) fn ty_tokens(ty: &Ty, qualified: bool) -> TokenStream {
-    match ty {
-        Ty::String => quote!(::std::string::String),
-        Ty::Bool => quote!(bool),
-        Ty::I32 => quote!(i32),
-        Ty::I64 => quote!(i64),
-        Ty::U64 => quote!(u64),
-        Ty::F32 => quote!(f32),
-        Ty::F64 => quote!(f64),
-        Ty::DateTime => quote!(::client_runtime::chrono::DateTime<::client_runtime::chrono::Utc>),
-        Ty::Date => quote!(::client_runtime::chrono::NaiveDate),
-        Ty::Json => quote!(::serde_json::Value),
-        Ty::Bytes => quote!(::std::vec::Vec<u8>),
-        Ty::File => quote!(::client_runtime::FilePart),
-        Ty::Vec(inner) => {
-            let inner = ty_tokens(inner, qualified);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        Ty::Map(inner) => {
-            let inner = ty_tokens(inner, qualified);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
-        Ty::Named(name) => {
-            let name = ident(name);
-            if qualified {
-                quote!(super::types::#name)
-            } else {
-                quote!(#name)
-            }
-        }
-    }
+    type_tokens(&text::ty(ty, qualified))
+}
+
+/// Tokens of a type [`text::ty`] wrote (paths, generics and identifiers only).
+pub(crate) fn type_tokens(ty: &str) -> TokenStream {
+    ty.parse().expect("a type made of naming.rs identifiers and fixed paths is Rust")
 }
 
 /// `#[doc = "..."]` lines for a spec description, made safe for rustdoc.

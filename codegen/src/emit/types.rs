@@ -5,91 +5,87 @@ use std::collections::{BTreeSet, HashMap};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::text::{self, Src};
 use super::{doc_attrs, ident, ty_tokens, unraw};
+use crate::format::Piece;
 use crate::model::{AnyOf, EnumValue, Field, IntEnumValue, OneOf, Tagging, Ty, TypeDef, TypeKind};
 
-pub fn types_module(types: &[TypeDef], request_only: &BTreeSet<String>) -> TokenStream {
-    let inner = types_inner_attrs();
-    let items = types_items(types, request_only);
-    quote! {
-        #inner
-        #(#items)*
-    }
-}
-
-/// The `types` module's own attributes.
-pub fn types_inner_attrs() -> TokenStream {
-    quote!(#![doc = " The types of the API's requests and responses."])
-}
-
 /// The `types` module's items, one type (with its impls) at a time, so a large
-/// spec is formatted piece by piece instead of as one syntax tree.
+/// spec is formatted piece by piece instead of as one syntax tree, `depth`
+/// modules deep (0 for `src/types.rs`), its inner doc first.
 /// The types in `request_only` get no `Deserialize` (see `Api::request_only`).
-pub fn types_items<'a>(types: &'a [TypeDef], request_only: &'a BTreeSet<String>) -> impl Iterator<Item = TokenStream> + 'a {
+pub fn types_items<'a>(types: &'a [TypeDef], request_only: &'a BTreeSet<String>, depth: usize) -> impl Iterator<Item = Piece> + 'a {
     let kinds: HashMap<&str, &TypeKind> = types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
-    types.iter().map(move |t| type_def(t, &kinds, !request_only.contains(&t.name)))
+    let mut inner = Src::new(depth);
+    inner.line(0, &["//! The types of the API's requests and responses."]);
+    std::iter::once(inner.finish()).chain(types.iter().map(move |t| type_def(t, &kinds, !request_only.contains(&t.name), depth)))
 }
 
-fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>, decode: bool) -> TokenStream {
-    let doc = doc_attrs(def.doc.as_deref());
-    let name = ident(&def.name);
+fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>, decode: bool, depth: usize) -> Piece {
+    let mut src = Src::new(depth);
+    src.doc(0, def.doc.as_deref());
+    let name = text::ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(fields) => struct_def(&doc, &name, fields, decode),
-        TypeKind::StringEnum(values) => string_enum(&doc, &name, values, decode),
-        TypeKind::IntEnum(values) => int_enum(&doc, &name, values, decode),
-        TypeKind::OneOf(one_of) => one_of_def(&doc, &name, one_of, kinds, decode),
-        TypeKind::AnyOf(any_of) => any_of_def(&doc, &name, any_of, kinds, decode),
-        TypeKind::Alias(ty) => {
-            let ty = ty_tokens(ty, false);
-            quote! { #doc pub type #name = #ty; }
+        // A map of the other properties is flattened in, which the runtime's helpers do not
+        // do: such a struct keeps serde's derives and their field attributes.
+        TypeKind::Struct(fields) if fields.iter().any(|f| f.flatten) => return tokens(derived_struct(def, fields, decode), depth),
+        TypeKind::Struct(fields) => {
+            struct_def(&mut src, name, fields);
+            encode_struct(&mut src, name, fields);
+            if decode {
+                decode_struct(&mut src, name, fields);
+            }
         }
+        TypeKind::StringEnum(values) => string_enum(&mut src, name, values, decode),
+        TypeKind::IntEnum(values) => int_enum(&mut src, name, values, decode),
+        TypeKind::Alias(ty) => src.ty_line(0, &format!("pub type {name} = "), &text::ty(ty, false), ";", 1),
+        TypeKind::OneOf(one_of) => return tokens(one_of_def(&doc_attrs(def.doc.as_deref()), &ident(&def.name), one_of, kinds, decode), depth),
+        TypeKind::AnyOf(any_of) => return tokens(any_of_def(&doc_attrs(def.doc.as_deref()), &ident(&def.name), any_of, kinds, decode), depth),
     }
+    src.finish()
+}
+
+fn tokens(tokens: TokenStream, depth: usize) -> Piece {
+    Piece::Tokens { tokens, depth }
 }
 
 /// The Rust type of a struct field: its type, boxed, in one `Option` or two.
-fn field_ty(f: &Field) -> TokenStream {
-    let mut ty = ty_tokens(&f.ty, false);
+fn field_ty(f: &Field) -> String {
+    let mut ty = text::ty(&f.ty, false);
     if f.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
+        ty = format!("::std::boxed::Box<{ty}>");
     }
     if f.is_option() {
-        ty = quote!(::std::option::Option<#ty>);
+        ty = format!("::std::option::Option<{ty}>");
     }
     if f.is_double_option() {
-        ty = quote!(::std::option::Option<#ty>);
+        ty = format!("::std::option::Option<{ty}>");
     }
     ty
 }
 
-fn struct_def(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], decode: bool) -> TokenStream {
-    // A map of the other properties is flattened in, which the runtime's helpers do not do:
-    // such a struct keeps serde's derives and their field attributes.
-    if fields.iter().any(|f| f.flatten) {
-        return derived_struct(doc, name, fields, decode);
+fn struct_def(src: &mut Src, name: &str, fields: &[Field]) {
+    src.line(0, &["#[derive(Debug, Clone, PartialEq)]"]);
+    if fields.is_empty() {
+        src.line(0, &["pub struct ", name, " {}"]);
+        return;
     }
-    let decode_impls = decode.then(|| decode_struct(name, fields));
-    let encode_impl = encode_struct(name, fields);
-    let fields = fields.iter().map(|f| {
-        let doc = doc_attrs(f.doc.as_deref());
-        let field = ident(&f.ident);
-        let ty = field_ty(f);
-        quote! { #doc pub #field: #ty, }
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #name { #(#fields)* }
-        #encode_impl
-        #decode_impls
+    src.line(0, &["pub struct ", name, " {"]);
+    for f in fields {
+        src.doc(1, f.doc.as_deref());
+        src.ty_line(1, &format!("pub {}: ", text::ident(&f.ident)), &field_ty(f), ",", 1);
     }
+    src.line(0, &["}"]);
 }
 
 /// A struct with serde's derives, for the shapes the runtime's helpers do not cover.
-fn derived_struct(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field], decode: bool) -> TokenStream {
+fn derived_struct(def: &TypeDef, fields: &[Field], decode: bool) -> TokenStream {
+    let doc = doc_attrs(def.doc.as_deref());
+    let name = ident(&def.name);
     let fields = fields.iter().map(|f| {
         let doc = doc_attrs(f.doc.as_deref());
         let field = ident(&f.ident);
-        let ty = field_ty(f);
+        let ty = super::type_tokens(&field_ty(f));
         let rename = (unraw(&f.ident) != f.wire).then(|| {
             let wire = Literal::string(&f.wire);
             quote!(#[serde(rename = #wire)])
@@ -118,52 +114,49 @@ fn derived_struct(doc: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]
     }
 }
 
+/// The signature lines of a trait method that takes `self` (or not) and one
+/// more argument, as prettyplease breaks them (none of them fits one line).
+fn signature(src: &mut Src, head: &str, args: &[&str], ret: &str) {
+    src.line(1, &[head]);
+    for arg in args {
+        src.line(2, &[arg, ","]);
+    }
+    src.line(1, &[") -> ", ret, " {"]);
+}
+
 /// `Serialize` written out, as serde's derive would write it with the field
 /// attributes above (an optional field skipped when absent; for a double option,
 /// a present `null` written as `null`), in a third of the derive's lines. The
 /// length given to `serialize_struct` is the number of fields written, which
-/// formats that prefix a map with its length rely on.
-fn encode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let name_text = Literal::string(&name.to_string());
-    // The required fields' count, plus one for each optional field that is there: one
-    // statement a field, so that each is a line of its own, whatever the field's name.
-    let required = Literal::usize_unsuffixed(fields.iter().filter(|f| f.required).count());
-    let optional: Vec<TokenStream> = fields
-        .iter()
-        .filter(|f| !f.required)
-        .map(|f| {
-            let field = ident(&f.ident);
-            quote!(len += usize::from(self.#field.is_some());)
-        })
-        .collect();
-    let len = if optional.is_empty() {
-        quote!(#required)
-    } else {
-        quote!(len)
-    };
-    let count = (!optional.is_empty()).then(|| quote!(let mut len = #required; #(#optional)*));
-    let writes = fields.iter().map(|f| {
-        let field = ident(&f.ident);
-        let wire = Literal::string(&f.wire);
-        if f.required {
-            quote!(::client_runtime::encode::required_field(&mut state, #wire, &self.#field)?;)
-        } else if f.is_double_option() {
-            quote!(::client_runtime::encode::present_field(&mut state, #wire, &self.#field)?;)
-        } else {
-            quote!(::client_runtime::encode::optional_field(&mut state, #wire, &self.#field)?;)
+/// formats that prefix a map with its length rely on: the required fields' count,
+/// plus one for each optional field that is there, a statement (a line) each.
+fn encode_struct(src: &mut Src, name: &str, fields: &[Field]) {
+    src.line(0, &["impl ::serde::Serialize for ", name, " {"]);
+    signature(src, "fn serialize<S: ::serde::Serializer>(", &["&self", "serializer: S"], "::std::result::Result<S::Ok, S::Error>");
+    let required = fields.iter().filter(|f| f.required).count().to_string();
+    let mut len = required.as_str();
+    if fields.iter().any(|f| !f.required) {
+        src.line(2, &["let mut len = ", &required, ";"]);
+        for f in fields.iter().filter(|f| !f.required) {
+            src.line(2, &["len += usize::from(self.", text::ident(&f.ident), ".is_some());"]);
         }
-    });
-    let state = if fields.is_empty() { quote!(state) } else { quote!(mut state) };
-    quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #count
-                let #state = ::serde::Serializer::serialize_struct(serializer, #name_text, #len)?;
-                #(#writes)*
-                ::serde::ser::SerializeStruct::end(state)
-            }
-        }
+        len = "len";
     }
+    let state = if fields.is_empty() { "let state = ::serde::Serializer::serialize_struct(" } else { "let mut state = ::serde::Serializer::serialize_struct(" };
+    src.list(2, state, &["serializer", &text::string(name), len], ")?;");
+    for f in fields {
+        let write = if f.required {
+            "::client_runtime::encode::required_field("
+        } else if f.is_double_option() {
+            "::client_runtime::encode::present_field("
+        } else {
+            "::client_runtime::encode::optional_field("
+        };
+        src.list(2, write, &["&mut state", &text::string(&f.wire), &format!("&self.{}", text::ident(&f.ident))], ")?;");
+    }
+    src.line(2, &["::serde::ser::SerializeStruct::end(state)"]);
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
 }
 
 /// `Deserialize` through the runtime's `deserialize_struct`: the struct says
@@ -174,247 +167,233 @@ fn encode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
 /// A slot is the field's own `Option` where the field is one (absent stays
 /// `None`; for a double option, a present `null` is `Some(None)`), and an
 /// `Option` around the field's type where the field is required.
-fn decode_struct(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let name_text = Literal::string(&name.to_string());
-    let wires = fields.iter().map(|f| Literal::string(&f.wire));
-    let slots = fields.iter().map(|f| {
-        let ty = field_ty(f);
-        if f.is_option() {
-            ty
-        } else {
-            quote!(::std::option::Option<#ty>)
-        }
-    });
-    let empties = fields.iter().map(|_| quote!(::std::option::Option::None));
-    let store = |(i, f): (usize, &Field)| {
-        let slot = syn::Index::from(i);
+fn decode_struct(src: &mut Src, name: &str, fields: &[Field]) {
+    src.line(0, &["impl ::client_runtime::encode::DecodeStruct for ", name, " {"]);
+    src.line(1, &["const NAME: &'static str = ", &text::string(name), ";"]);
+    let wires: Vec<String> = fields.iter().map(|f| text::string(&f.wire)).collect();
+    tuple_or_list(src, "const FIELDS: &'static [&'static str] = &[", &wires, "];", false);
+    let slots: Vec<String> = fields
+        .iter()
+        .map(|f| if f.is_option() { field_ty(f) } else { format!("::std::option::Option<{}>", field_ty(f)) })
+        .collect();
+    src.tuple_ty(1, "type Partial = (", &slots, ");");
+    let empties = vec!["::std::option::Option::None".to_owned(); fields.len()];
+    tuple_or_list(src, "const EMPTY: Self::Partial = (", &empties, ");", true);
+    let store = |i: usize, f: &Field| {
         if f.is_option() && !f.is_double_option() {
-            quote!(partial.#slot = map.next_value()?)
+            format!("partial.{i} = map.next_value()?")
         } else {
-            quote!(partial.#slot = ::std::option::Option::Some(map.next_value()?))
+            format!("partial.{i} = ::std::option::Option::Some(map.next_value()?)")
         }
     };
-    let field_fn = match fields {
-        [] => quote! {
-            fn field<'de, A: ::serde::de::MapAccess<'de>>(_: &mut Self::Partial, _: usize, _: &mut A) -> ::std::result::Result<(), A::Error> {
-                ::std::result::Result::Ok(())
-            }
-        },
+    let field_fn = "fn field<'de, A: ::serde::de::MapAccess<'de>>(";
+    let field_ret = "::std::result::Result<(), A::Error>";
+    match fields {
+        [] => signature(src, field_fn, &["_: &mut Self::Partial", "_: usize", "_: &mut A"], field_ret),
         [only] => {
-            let store = store((0, only));
-            quote! {
-                #[inline]
-                fn field<'de, A: ::serde::de::MapAccess<'de>>(partial: &mut Self::Partial, _: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
-                    #store;
-                    ::std::result::Result::Ok(())
-                }
-            }
+            src.line(1, &["#[inline]"]);
+            signature(src, field_fn, &["partial: &mut Self::Partial", "_: usize", "map: &mut A"], field_ret);
+            src.line(2, &[&store(0, only), ";"]);
         }
         [rest @ .., last] => {
-            let arms = rest.iter().enumerate().map(|(i, f)| {
-                let index = Literal::usize_unsuffixed(i);
-                let store = store((i, f));
-                quote!(#index => #store,)
-            });
-            let last = store((rest.len(), last));
-            quote! {
-                #[inline]
-                fn field<'de, A: ::serde::de::MapAccess<'de>>(partial: &mut Self::Partial, index: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
-                    match index {
-                        #(#arms)*
-                        _ => #last,
-                    }
-                    ::std::result::Result::Ok(())
-                }
+            src.line(1, &["#[inline]"]);
+            signature(src, field_fn, &["partial: &mut Self::Partial", "index: usize", "map: &mut A"], field_ret);
+            src.line(2, &["match index {"]);
+            for (i, f) in rest.iter().enumerate() {
+                src.line(3, &[&i.to_string(), " => ", &store(i, f), ","]);
             }
+            src.line(3, &["_ => ", &store(rest.len(), last), ","]);
+            src.line(2, &["}"]);
         }
-    };
-    let assembled = fields.iter().enumerate().map(|(i, f)| {
-        let field = ident(&f.ident);
-        let slot = syn::Index::from(i);
-        if f.is_option() {
-            quote!(#field: partial.#slot,)
-        } else {
-            let wire = Literal::string(&f.wire);
-            quote!(#field: ::client_runtime::encode::required(partial.#slot, #wire)?,)
-        }
-    });
-    let partial = if fields.is_empty() { quote!(_) } else { quote!(partial) };
-    quote! {
-        impl ::client_runtime::encode::DecodeStruct for #name {
-            const NAME: &'static str = #name_text;
-            const FIELDS: &'static [&'static str] = &[#(#wires),*];
-            type Partial = (#(#slots,)*);
+    }
+    src.line(2, &["::std::result::Result::Ok(())"]);
+    src.line(1, &["}"]);
+    src.line(1, &["#[inline(always)]"]);
+    let partial = if fields.is_empty() { "_: Self::Partial" } else { "partial: Self::Partial" };
+    signature(src, "fn finish<E: ::serde::de::Error>(", &[partial], "::std::result::Result<Self, E>");
+    let assembled: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let field = text::ident(&f.ident);
+            if f.is_option() {
+                format!("{field}: partial.{i}")
+            } else {
+                format!("{field}: ::client_runtime::encode::required(partial.{i}, {})?", text::string(&f.wire))
+            }
+        })
+        .collect();
+    struct_literal(src, 2, "::std::result::Result::Ok(Self", &assembled, ")");
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
+    src.line(0, &["impl<'de> ::serde::Deserialize<'de> for ", name, " {"]);
+    signature(src, "fn deserialize<D: ::serde::Deserializer<'de>>(", &["deserializer: D"], "::std::result::Result<Self, D::Error>");
+    src.line(2, &["::client_runtime::encode::deserialize_struct(deserializer)"]);
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
+}
 
-            const EMPTY: Self::Partial = (#(#empties,)*);
-            #field_fn
-            #[inline(always)]
-            fn finish<E: ::serde::de::Error>(#partial: Self::Partial) -> ::std::result::Result<Self, E> {
-                ::std::result::Result::Ok(Self { #(#assembled)* })
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::client_runtime::encode::deserialize_struct(deserializer)
-            }
-        }
+/// A tuple (`tuple`: a one-element one keeps its comma) or a slice of `items`, at the item's first level.
+fn tuple_or_list(src: &mut Src, head: &str, items: &[String], tail: &str, tuple: bool) {
+    match items {
+        [only] if tuple => src.one_tuple(1, head, only, tail),
+        _ => src.list(1, head, &items.iter().map(String::as_str).collect::<Vec<_>>(), tail),
     }
 }
 
-fn string_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[EnumValue], decode: bool) -> TokenStream {
-    let variants = values.iter().map(|v| {
-        let variant = ident(&v.ident);
+/// `head { fields }tail` for a struct literal `head` ends with (`Self`), as
+/// prettyplease writes one: on one line only when its fields are short (it
+/// breaks a struct literal wider than 34 columns) and the line fits, otherwise
+/// one field a line.
+fn struct_literal(src: &mut Src, level: usize, head: &str, fields: &[String], tail: &str) {
+    if fields.is_empty() {
+        src.line(level, &[head, " {}", tail]);
+        return;
+    }
+    // prettyplease's width of a struct literal: its path, ` { `, the fields, and a space.
+    let path = head.rsplit(['(', ' ']).next().unwrap_or(head);
+    let width = path.len() + 4 + fields.iter().map(|f| f.len()).sum::<usize>() + 2 * (fields.len() - 1);
+    let joined = fields.join(", ");
+    if width <= 34 && src.fits_at(level, head.len() + 3 + joined.len() + 2 + tail.len()) {
+        src.line(level, &[head, " { ", &joined, " }", tail]);
+        return;
+    }
+    src.line(level, &[head, " {"]);
+    for f in fields {
+        src.line(level + 1, &[f, ","]);
+    }
+    src.line(level, &["}", tail]);
+}
+
+fn string_enum(src: &mut Src, name: &str, values: &[EnumValue], decode: bool) {
+    src.line(0, &["#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"]);
+    src.line(0, &["pub enum ", name, " {"]);
+    for v in values {
         let shown = super::sanitize_doc(&v.wire).replace('`', "'").replace('\n', " ");
-        let doc = Literal::string(&if shown.is_empty() { " The empty string.".to_owned() } else { format!(" `{shown}`") });
-        quote! { #[doc = #doc] #variant, }
-    });
-    let to_wire = values.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let wire = Literal::string(&v.wire);
-        quote! { Self::#variant => #wire, }
-    });
-    let from_wire = values.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let wire = Literal::string(&v.wire);
-        quote! { #wire => Self::#variant, }
-    });
-    let deserialize = decode.then(|| {
-        quote! {
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    ::client_runtime::encode::deserialize_str_enum(deserializer, |value| Self::from(value))
-                }
-            }
+        if shown.is_empty() {
+            src.doc_line(1, "The empty string.");
+        } else {
+            src.doc_line(1, &format!("`{shown}`"));
         }
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this client does not know yet, kept as sent.
-            Unknown(::std::string::String),
-        }
-
-        impl #name {
-            /// The value as it goes on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::Unknown(value) => value,
-                }
-            }
-
-            /// Whether this is a value this client does not know.
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, Self::Unknown(_))
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #deserialize
+        src.line(1, &[text::ident(&v.ident), ","]);
+    }
+    src.doc_line(1, "A value this client does not know yet, kept as sent.");
+    src.line(1, &["Unknown(::std::string::String),"]);
+    src.line(0, &["}"]);
+    src.line(0, &["impl ", name, " {"]);
+    src.doc_line(1, "The value as it goes on the wire.");
+    src.line(1, &["pub fn as_str(&self) -> &str {"]);
+    src.line(2, &["match self {"]);
+    let wires: Vec<String> = values.iter().map(|v| text::string(&v.wire)).collect();
+    for (v, wire) in values.iter().zip(&wires) {
+        src.arm(3, &format!("Self::{}", text::ident(&v.ident)), wire);
+    }
+    src.line(3, &["Self::Unknown(value) => value,"]);
+    src.line(2, &["}"]);
+    src.line(1, &["}"]);
+    is_unknown(src);
+    src.line(0, &["}"]);
+    src.line(0, &["impl ::std::convert::From<&str> for ", name, " {"]);
+    src.line(1, &["fn from(value: &str) -> Self {"]);
+    src.line(2, &["match value {"]);
+    for (v, wire) in values.iter().zip(&wires) {
+        src.arm(3, wire, &format!("Self::{}", text::ident(&v.ident)));
+    }
+    src.line(3, &["other => Self::Unknown(other.to_owned()),"]);
+    src.line(2, &["}"]);
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
+    display(src, name, "f.write_str(self.as_str())");
+    serialize_as(src, name, "serializer.serialize_str(self.as_str())");
+    if decode {
+        deserialize_as(src, name);
+        src.line(2, &["::client_runtime::encode::deserialize_str_enum("]);
+        src.line(3, &["deserializer,"]);
+        src.line(3, &["|value| Self::from(value),"]);
+        src.line(2, &[")"]);
+        src.line(1, &["}"]);
+        src.line(0, &["}"]);
     }
 }
 
-fn int_enum(doc: &TokenStream, name: &proc_macro2::Ident, values: &[IntEnumValue], decode: bool) -> TokenStream {
-    let variants = values.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let doc = Literal::string(&format!(" `{}`", v.value));
-        quote! { #[doc = #doc] #variant, }
-    });
-    let to_value = values.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let value = Literal::i64_unsuffixed(v.value);
-        quote! { Self::#variant => #value, }
-    });
-    let from_value = values.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let value = Literal::i64_unsuffixed(v.value);
-        quote! { #value => Self::#variant, }
-    });
-    let deserialize = decode.then(|| {
-        quote! {
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-                }
-            }
-        }
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this client does not know yet, kept as sent.
-            Unknown(i64),
-        }
-
-        impl #name {
-            /// The value as it goes on the wire.
-            pub fn value(&self) -> i64 {
-                match self {
-                    #(#to_value)*
-                    Self::Unknown(value) => *value,
-                }
-            }
-
-            /// Whether this is a value this client does not know.
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, Self::Unknown(_))
-            }
-        }
-
-        impl ::std::convert::From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #(#from_value)*
-                    other => Self::Unknown(other),
-                }
-            }
-        }
-
-        impl ::std::convert::From<#name> for i64 {
-            fn from(value: #name) -> Self {
-                value.value()
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt(&self.value(), f)
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        #deserialize
+fn int_enum(src: &mut Src, name: &str, values: &[IntEnumValue], decode: bool) {
+    src.line(0, &["#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]"]);
+    src.line(0, &["pub enum ", name, " {"]);
+    for v in values {
+        src.doc_line(1, &format!("`{}`", v.value));
+        src.line(1, &[text::ident(&v.ident), ","]);
     }
+    src.doc_line(1, "A value this client does not know yet, kept as sent.");
+    src.line(1, &["Unknown(i64),"]);
+    src.line(0, &["}"]);
+    src.line(0, &["impl ", name, " {"]);
+    src.doc_line(1, "The value as it goes on the wire.");
+    src.line(1, &["pub fn value(&self) -> i64 {"]);
+    src.line(2, &["match self {"]);
+    let numbers: Vec<String> = values.iter().map(|v| Literal::i64_unsuffixed(v.value).to_string()).collect();
+    for (v, number) in values.iter().zip(&numbers) {
+        src.arm(3, &format!("Self::{}", text::ident(&v.ident)), number);
+    }
+    src.line(3, &["Self::Unknown(value) => *value,"]);
+    src.line(2, &["}"]);
+    src.line(1, &["}"]);
+    is_unknown(src);
+    src.line(0, &["}"]);
+    src.line(0, &["impl ::std::convert::From<i64> for ", name, " {"]);
+    src.line(1, &["fn from(value: i64) -> Self {"]);
+    src.line(2, &["match value {"]);
+    for (v, number) in values.iter().zip(&numbers) {
+        src.arm(3, number, &format!("Self::{}", text::ident(&v.ident)));
+    }
+    src.line(3, &["other => Self::Unknown(other),"]);
+    src.line(2, &["}"]);
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
+    src.line(0, &["impl ::std::convert::From<", name, "> for i64 {"]);
+    src.line(1, &["fn from(value: ", name, ") -> Self {"]);
+    src.line(2, &["value.value()"]);
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
+    display(src, name, "::std::fmt::Display::fmt(&self.value(), f)");
+    serialize_as(src, name, "serializer.serialize_i64(self.value())");
+    if decode {
+        deserialize_as(src, name);
+        src.line(2, &["<i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)"]);
+        src.line(1, &["}"]);
+        src.line(0, &["}"]);
+    }
+}
+
+/// An open enum's `is_unknown`.
+fn is_unknown(src: &mut Src) {
+    src.doc_line(1, "Whether this is a value this client does not know.");
+    src.line(1, &["pub fn is_unknown(&self) -> bool {"]);
+    src.line(2, &["matches!(self, Self::Unknown(_))"]);
+    src.line(1, &["}"]);
+}
+
+/// `impl Display for name` with `body`.
+fn display(src: &mut Src, name: &str, body: &str) {
+    src.line(0, &["impl ::std::fmt::Display for ", name, " {"]);
+    src.line(1, &["fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {"]);
+    src.line(2, &[body]);
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
+}
+
+/// `impl Serialize for name` with `body`.
+fn serialize_as(src: &mut Src, name: &str, body: &str) {
+    src.line(0, &["impl ::serde::Serialize for ", name, " {"]);
+    signature(src, "fn serialize<S: ::serde::Serializer>(", &["&self", "serializer: S"], "::std::result::Result<S::Ok, S::Error>");
+    src.line(2, &[body]);
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
+}
+
+/// The head of `impl Deserialize for name`, up to its body.
+fn deserialize_as(src: &mut Src, name: &str) {
+    src.line(0, &["impl<'de> ::serde::Deserialize<'de> for ", name, " {"]);
+    signature(src, "fn deserialize<D: ::serde::Deserializer<'de>>(", &["deserializer: D"], "::std::result::Result<Self, D::Error>");
 }
 
 fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str, &TypeKind>, decode: bool) -> TokenStream {
