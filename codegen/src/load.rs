@@ -207,7 +207,11 @@ pub fn to_openapi(file: &str, doc: &mut Value) -> Result<(OpenAPI, Diagnostics),
     loop {
         let refused = match refused_schema(doc) {
             Some(refused) => Err(refused),
-            None => serde_path_to_error::deserialize::<_, OpenAPI>(&*doc).map_err(|e| (error_pointer(&e), e.inner().to_string())),
+            // The schemas are known to parse, so the whole parse is on its fast path; the
+            // path of a misfit elsewhere is tracked only once there is one.
+            None => <OpenAPI as serde::Deserialize>::deserialize(&*doc).or_else(|_| {
+                serde_path_to_error::deserialize::<_, OpenAPI>(&*doc).map_err(|e| (error_pointer(&e), e.inner().to_string()))
+            }),
         };
         let (pointer, message) = match refused {
             Ok(spec) => return Ok((spec, warnings)),
@@ -299,8 +303,12 @@ fn refused_schema(doc: &Value) -> Option<(String, String)> {
             };
             shallow.insert(key.clone(), replaced);
         }
-        if let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::Schema>>(&Value::Object(shallow)) {
-            return Some((format!("{pointer}{}", error_pointer(&e)), e.inner().to_string()));
+        // Parsed plainly first: the path of a misfit is tracked only once there is one.
+        let shallow = Value::Object(shallow);
+        if <openapiv3::ReferenceOr<openapiv3::Schema> as serde::Deserialize>::deserialize(&shallow).is_err() {
+            if let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::Schema>>(&shallow) {
+                return Some((format!("{pointer}{}", error_pointer(&e)), e.inner().to_string()));
+            }
         }
         children.reverse();
         stack.extend(children);

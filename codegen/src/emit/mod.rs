@@ -174,6 +174,10 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
 /// `<` are backslash-escaped, except in an inline link `[text](url)`; a bare
 /// `http(s)://` URL (`bare_urls`) becomes an autolink. Code spans are left as they are.
 fn escape_prose(line: &str) -> String {
+    // Most prose has nothing to escape, link or keep apart: it stays as it is.
+    if !line.contains(['[', ']', '<', '`']) && !line.contains("http") {
+        return line.to_owned();
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
     let mut code_run = 0; // the backtick run that opened the current code span
@@ -202,8 +206,8 @@ fn escape_prose(line: &str) -> String {
             i += 1;
             continue;
         }
-        let rest: String = chars[i..].iter().take(9).collect();
-        if rest.starts_with("<http://") || rest.starts_with("<https://") {
+        let rest = &chars[i..];
+        if starts_with(rest, "<http://") || starts_with(rest, "<https://") {
             if let Some(end) = chars[i..].iter().position(|&c| c == '>') {
                 // Already an autolink.
                 out.extend(&chars[i..=i + end]);
@@ -211,7 +215,7 @@ fn escape_prose(line: &str) -> String {
                 continue;
             }
         }
-        if rest.starts_with("http://") || rest.starts_with("https://") {
+        if starts_with(rest, "http://") || starts_with(rest, "https://") {
             let after_link_open = out.ends_with("](");
             let len = url_len(&chars[i..]);
             let url: String = chars[i..i + len].iter().collect();
@@ -243,6 +247,12 @@ fn escape_prose(line: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether `chars` starts with `prefix`.
+fn starts_with(chars: &[char], prefix: &str) -> bool {
+    let mut chars = chars.iter();
+    prefix.chars().all(|p| chars.next() == Some(&p))
 }
 
 /// The length of the URL at the start of `chars`: up to whitespace, `<`, `>` or a
