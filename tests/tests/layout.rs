@@ -157,15 +157,54 @@ fn margin_sweep() -> String {
     let all: Map<String, Value> = schemas.keys().map(|k| (format!("x-{k}"), json!({"$ref": format!("#/components/schemas/{k}")}))).collect();
     schemas.insert("All".to_owned(), json!({"type": "object", "properties": all}));
     let all = json!({"$ref": "#/components/schemas/All"});
+    let schema = |name: String| json!({"$ref": format!("#/components/schemas/{name}")});
+    let mut paths = Map::new();
+    paths.insert(
+        "/things".to_owned(),
+        json!({"post": {
+            "operationId": "send",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": all}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": all}}}}
+        }}),
+    );
+    // Operations whose method, builder, parameter and type names cross the margin at every
+    // length, one of them at a time: in the client's method, the builder's fields, setters
+    // and `send` signatures.
+    let ok = |schema: Value| json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}});
+    let query = |name: String, required: bool, schema: Value| json!({"name": name, "in": "query", "required": required, "schema": schema});
+    for n in 1..=100 {
+        let kind = schema(long("Kind", n));
+        let mut responses = ok(schema(long("Record", n)));
+        responses["404"] = json!({"description": "gone", "content": {"application/json": {"schema": schema(format!("O{n}"))}}});
+        let mut parameters = vec![
+            json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}),
+            query("q".to_owned(), true, kind.clone()),
+            query("o".to_owned(), false, json!({"type": "array", "items": kind})),
+        ];
+        if n % 10 == 0 {
+            parameters.extend((0..7).map(|i| query(format!("r{i}"), true, json!({"type": "boolean"}))));
+        }
+        let mut types = json!({"operationId": format!("a{n}"), "parameters": parameters, "responses": responses});
+        if n % 3 == 0 {
+            types["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema(format!("F{n}"))}}});
+        }
+        paths.insert(format!("/a{n}/{{id}}"), json!({"post": types}));
+        paths.insert(
+            format!("/b{n}"),
+            json!({"get": {"operationId": long("b", n), "description": "An operation.", "responses": ok(schema("Leaf".to_owned()))}}),
+        );
+        let parameters = vec![
+            query(long("x", n), true, json!({"type": "string"})),
+            query(long("y", n), false, json!({"type": "array", "items": {"type": "string"}})),
+            json!({"name": long("h", n), "in": "header", "description": "A setter.", "schema": {"type": "integer", "format": "int64"}}),
+        ];
+        paths.insert(format!("/c{n}"), json!({"get": {"operationId": format!("c{n}"), "parameters": parameters, "responses": ok(json!({"type": "string"}))}}));
+    }
     let spec = json!({
         "openapi": "3.0.3",
         "info": {"title": "Margins", "version": "1.0.0"},
         "servers": [{"url": "https://example.com"}],
-        "paths": {"/things": {"post": {
-            "operationId": "send",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": all}}},
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": all}}}}
-        }}},
+        "paths": paths,
         "components": {"schemas": schemas}
     });
     serde_json::to_string_pretty(&spec).expect("a JSON value prints")

@@ -7,24 +7,25 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::text::{self, Src};
 use super::{doc_attrs, ident, ty_tokens};
 use crate::format::Piece;
 use crate::model::{Api, Auth, BodyEncoding, Bound, ErrorEnum, Limit, Operation, Pagination, Param, ParamLocation, PathPart, StatusMatch, Step, Success, Ty};
 
 /// The `client` module's items, a piece at a time (see `types_items`), `depth` modules deep.
 pub fn client_items(api: &Api, depth: usize) -> impl Iterator<Item = Piece> + '_ {
-    std::iter::once_with(|| client_struct(api))
-        .chain(api.operations.iter().map(operation))
-        .chain(api.error_enums.iter().map(error_enum))
-        .map(move |tokens| Piece::Tokens { tokens, depth })
+    std::iter::once_with(move || client_struct(api, depth))
+        .chain(api.operations.iter().map(move |op| operation(op, depth)))
+        .flatten()
+        .chain(api.error_enums.iter().map(move |e| Piece::Tokens { tokens: error_enum(e), depth }))
 }
 
-fn client_struct(api: &Api) -> TokenStream {
+fn client_struct(api: &Api, depth: usize) -> Vec<Piece> {
     let title = Literal::string(&format!(" A client of the {}.", super::api_name(&api.title)));
-    let base_url = Literal::string(api.default_base_url.as_deref().unwrap_or(""));
+    let base_url = text::string(api.default_base_url.as_deref().unwrap_or(""));
     let base_url_doc = match &api.default_base_url {
-        Some(_) => Literal::string(" The server the spec names first; [`ClientBuilder::base_url`] picks another."),
-        None => Literal::string(" The spec names no absolute server URL: set one with [`ClientBuilder::base_url`]."),
+        Some(_) => "The server the spec names first; [`ClientBuilder::base_url`] picks another.",
+        None => "The spec names no absolute server URL: set one with [`ClientBuilder::base_url`].",
     };
 
     let mut args = Vec::new();
@@ -59,98 +60,97 @@ fn client_struct(api: &Api) -> TokenStream {
             /// CR, LF or another control character is refused there, never sent.
         }
     };
-    let methods = api.operations.iter().map(client_method);
 
-    quote! {
-        #[doc = #title]
-        ///
-        /// Cheap to clone: clones share one connection pool.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            http: ::client_runtime::HttpClient,
-        }
-
-        /// Configures a [`Client`]: base URL, timeout, retries, HTTP client.
-        pub type ClientBuilder = ::client_runtime::ClientBuilder<Client>;
-
-        impl ::std::convert::From<::client_runtime::HttpClient> for Client {
-            fn from(http: ::client_runtime::HttpClient) -> Self {
-                Client { http }
+    let mut src = Src::new(depth);
+    src.tokens(
+        0,
+        quote! {
+            #[doc = #title]
+            ///
+            /// Cheap to clone: clones share one connection pool.
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                http: ::client_runtime::HttpClient,
             }
-        }
 
-        const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+            /// Configures a [`Client`]: base URL, timeout, retries, HTTP client.
+            pub type ClientBuilder = ::client_runtime::ClientBuilder<Client>;
 
-        impl Client {
-            #[doc = #base_url_doc]
-            pub const DEFAULT_BASE_URL: &'static str = #base_url;
+            impl ::std::convert::From<::client_runtime::HttpClient> for Client {
+                fn from(http: ::client_runtime::HttpClient) -> Self {
+                    Client { http }
+                }
+            }
 
+            const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        },
+    );
+    src.line(0, &["impl Client {"]);
+    src.doc_line(1, base_url_doc);
+    src.line(1, &["pub const DEFAULT_BASE_URL: &'static str = ", &base_url, ";"]);
+    src.tokens(
+        1,
+        quote! {
             #builder_doc
             pub fn builder(#(#args),*) -> ClientBuilder {
                 ClientBuilder::new(Self::DEFAULT_BASE_URL, USER_AGENT) #(#setup)*
             }
-
-            /// The configured HTTP client underneath, for requests the spec does not describe.
-            pub fn http_client(&self) -> &::client_runtime::HttpClient {
-                &self.http
-            }
-
-            #(#methods)*
-        }
+        },
+    );
+    src.doc_line(1, "The configured HTTP client underneath, for requests the spec does not describe.");
+    src.line(1, &["pub fn http_client(&self) -> &::client_runtime::HttpClient {"]);
+    src.line(2, &["&self.http"]);
+    src.line(1, &["}"]);
+    for op in &api.operations {
+        src.part(1, |src| client_method(src, op));
     }
+    src.line(0, &["}"]);
+    src.finish()
 }
 
 /// Required parameters are arguments, optional ones builder setters.
-fn client_method(op: &Operation) -> TokenStream {
-    let method = ident(&op.ident);
-    let builder = ident(&op.builder);
-    let doc = doc_attrs(op.doc.as_deref());
-    let route = Literal::string(&format!(" `{} {}`", op.method.as_str(), op.path));
+fn client_method(src: &mut Src, op: &Operation) {
+    let method = text::ident(&op.ident);
+    let builder = text::ident(&op.builder);
+    if src.doc(0, op.doc.as_deref()) {
+        src.doc_line(0, "");
+    }
+    src.doc_line(0, &format!("`{} {}`", op.method.as_str(), op.path));
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let args = required.iter().map(|p| {
-        let name = ident(&p.ident);
-        let ty = arg_ty(&p.ty);
-        quote!(#name: #ty)
-    });
-    let inits = op.params.iter().map(|p| {
-        let name = ident(&p.ident);
-        if p.required && takes_exact(&p.ty) {
-            quote!(#name)
-        } else if p.required {
-            quote!(#name: #name.into())
-        } else {
-            quote!(#name: ::std::option::Option::None)
-        }
-    });
-    let separator = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
     // Required parameters stay positional however many there are, so that
     // leaving one out is a compile error (ARCHITECTURE.md, "Required parameters are arguments").
-    let many = (required.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
-        #doc
-        #separator
-        #[doc = #route]
-        #many
-        pub fn #method(&self, #(#args),*) -> #builder<'_> {
-            #builder {
-                client: self,
-                #(#inits,)*
-                options: ::std::default::Default::default(),
-            }
+    if required.len() + 1 > 7 {
+        src.line(0, &["#[allow(clippy::too_many_arguments)]"]);
+    }
+    let args: Vec<String> = std::iter::once("&self".to_owned())
+        .chain(required.iter().map(|p| format!("{}: {}", text::ident(&p.ident), arg_ty(&p.ty))))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    src.signature(0, &format!("pub fn {method}("), &args, &format!("{builder}<'_>"));
+    src.line(1, &[builder, " {"]);
+    src.line(2, &["client: self,"]);
+    for p in &op.params {
+        let name = text::ident(&p.ident);
+        if p.required && takes_exact(&p.ty) {
+            src.line(2, &[name, ","]);
+        } else if p.required {
+            src.line(2, &[name, ": ", name, ".into(),"]);
+        } else {
+            src.line(2, &[name, ": ::std::option::Option::None,"]);
         }
     }
+    src.line(2, &["options: ::std::default::Default::default(),"]);
+    src.line(1, &["}"]);
+    src.line(0, &["}"]);
 }
 
 /// Strings are taken as `impl Into<String>`; numbers and booleans as
 /// themselves (so `limit(true)` does not compile); other types as `impl Into<T>`.
-fn arg_ty(ty: &Ty) -> TokenStream {
+fn arg_ty(ty: &Ty) -> String {
     match ty {
-        Ty::String => quote!(impl ::std::convert::Into<::std::string::String>),
-        ty if takes_exact(ty) => ty_tokens(ty, true),
-        other => {
-            let ty = ty_tokens(other, true);
-            quote!(impl ::std::convert::Into<#ty>)
-        }
+        Ty::String => "impl ::std::convert::Into<::std::string::String>".to_owned(),
+        ty if takes_exact(ty) => text::ty(ty, true),
+        other => format!("impl ::std::convert::Into<{}>", text::ty(other, true)),
     }
 }
 
@@ -174,93 +174,86 @@ fn takes_exact(ty: &Ty) -> bool {
     is_scalar(ty)
 }
 
-fn operation(op: &Operation) -> TokenStream {
-    let builder = ident(&op.builder);
-    let builder_doc = Literal::string(&format!(" A [`Client::{}`] request: set optional parameters, then `.send().await`.", super::unraw(&op.ident)));
-    let fields = op.params.iter().map(|p| {
-        let name = ident(&p.ident);
-        let ty = ty_tokens(&p.ty, true);
-        if p.required {
-            quote!(#name: #ty)
-        } else {
-            quote!(#name: ::std::option::Option<#ty>)
-        }
-    });
-    let setters = op.params.iter().filter(|p| !p.required).map(setter);
-    let request_fn = request_fn(op);
+fn operation(op: &Operation, depth: usize) -> Vec<Piece> {
+    let builder = text::ident(&op.builder);
     let (ok_ty, send) = match &op.success {
-        Success::Json(ty) => (ty_tokens(ty, true), quote!(send_json)),
-        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(send_bytes)),
-        Success::Empty => (quote!(()), quote!(send_empty)),
+        Success::Json(ty) => (text::ty(ty, true), "send_json"),
+        Success::Bytes => ("::std::vec::Vec<u8>".to_owned(), "send_bytes"),
+        Success::Empty => ("()".to_owned(), "send_empty"),
     };
     let err_ty = match &op.error_enum {
-        Some(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
-        None => quote!(::client_runtime::NoErrorBody),
+        Some(name) => text::ident(name),
+        None => "::client_runtime::NoErrorBody",
     };
-    let pagination = op.pagination.as_ref().map(|p| pagination(p, &ok_ty, &err_ty));
-
-    quote! {
-        #[doc = #builder_doc]
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder<'a> {
-            client: &'a Client,
-            #(#fields,)*
-            options: ::client_runtime::RequestOptions,
-        }
-
-        impl<'a> #builder<'a> {
-            #(#setters)*
-
-            /// Replaces the client's timeout for this request.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options.timeout = ::std::option::Option::Some(timeout);
-                self
-            }
-
-            /// Replaces the client's retry count for this request (0: no retry).
-            pub fn max_retries(mut self, retries: u32) -> Self {
-                self.options.max_retries = ::std::option::Option::Some(retries);
-                self
-            }
-
-            #request_fn
-
-            /// Sends the request and returns the decoded body.
-            pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#ok_ty, super::Error<#err_ty>>> + 'a {
-                ::client_runtime::futures_util::FutureExt::map(self.send_with_response(), ::client_runtime::body_of)
-            }
-
-            /// Sends the request and returns the body with the status and headers.
-            pub fn send_with_response(self) -> impl ::std::future::Future<Output = ::std::result::Result<::client_runtime::Response<#ok_ty>, super::Error<#err_ty>>> + 'a {
-                let request = self.request();
-                let client = self.client;
-                client.http.#send(request)
-            }
-
-            #pagination
-        }
-
+    let mut src = Src::new(depth);
+    src.doc_line(0, &format!("A [`Client::{}`] request: set optional parameters, then `.send().await`.", super::unraw(&op.ident)));
+    src.line(0, &["#[derive(Debug, Clone)]"]);
+    src.line(0, &["#[must_use = \"a request does nothing until it is sent\"]"]);
+    src.line(0, &["pub struct ", builder, "<'a> {"]);
+    src.line(1, &["client: &'a Client,"]);
+    for p in &op.params {
+        let ty = text::ty(&p.ty, true);
+        let ty = if p.required { ty } else { format!("::std::option::Option<{ty}>") };
+        src.ty_line(1, &format!("{}: ", text::ident(&p.ident)), &ty, ",", 1);
     }
+    src.line(1, &["options: ::client_runtime::RequestOptions,"]);
+    src.line(0, &["}"]);
+    src.part(0, |src| {
+        src.line(0, &["impl<'a> ", builder, "<'a> {"]);
+        for p in op.params.iter().filter(|p| !p.required) {
+            src.part(1, |src| setter(src, p));
+        }
+        src.doc_line(1, "Replaces the client's timeout for this request.");
+        src.line(1, &["pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {"]);
+        src.line(2, &["self.options.timeout = ::std::option::Option::Some(timeout);"]);
+        src.line(2, &["self"]);
+        src.line(1, &["}"]);
+        src.doc_line(1, "Replaces the client's retry count for this request (0: no retry).");
+        src.line(1, &["pub fn max_retries(mut self, retries: u32) -> Self {"]);
+        src.line(2, &["self.options.max_retries = ::std::option::Option::Some(retries);"]);
+        src.line(2, &["self"]);
+        src.line(1, &["}"]);
+        src.tokens(1, request_fn(op));
+        src.part(1, |src| {
+            src.doc_line(0, "Sends the request and returns the decoded body.");
+            let ret = format!("impl ::std::future::Future<Output = ::std::result::Result<{ok_ty}, super::Error<{err_ty}>>> + 'a");
+            src.signature(0, "pub fn send(", &["self"], &ret);
+            src.line(1, &["::client_runtime::futures_util::FutureExt::map("]);
+            src.line(2, &["self.send_with_response(),"]);
+            src.line(2, &["::client_runtime::body_of,"]);
+            src.line(1, &[")"]);
+            src.line(0, &["}"]);
+        });
+        src.part(1, |src| {
+            src.doc_line(0, "Sends the request and returns the body with the status and headers.");
+            let ret = format!(
+                "impl ::std::future::Future<Output = ::std::result::Result<::client_runtime::Response<{ok_ty}>, super::Error<{err_ty}>>> + 'a"
+            );
+            src.signature(0, "pub fn send_with_response(", &["self"], &ret);
+            src.line(1, &["let request = self.request();"]);
+            src.line(1, &["let client = self.client;"]);
+            src.line(1, &["client.http.", send, "(request)"]);
+            src.line(0, &["}"]);
+        });
+        if let Some(p) = &op.pagination {
+            src.tokens(1, pagination(p, &super::type_tokens(&ok_ty), &super::type_tokens(err_ty)));
+        }
+        src.line(0, &["}"]);
+    });
+    src.finish()
 }
 
-fn setter(p: &Param) -> TokenStream {
-    let name = ident(&p.ident);
-    let ty = arg_ty(&p.ty);
+fn setter(src: &mut Src, p: &Param) {
+    let name = text::ident(&p.ident);
     let default = p.default.as_ref().map(|d| format!("The server's default: `{}`.", d.replace('`', "'")));
     let parts: Vec<String> = [p.doc.clone(), range_text(p), default].into_iter().flatten().collect();
-    let doc = doc_attrs(Some(parts.join("\n\n")).filter(|d| !d.is_empty()).as_deref());
-    let value = if takes_exact(&p.ty) { quote!(value) } else { quote!(value.into()) };
-    quote! {
-        #doc
-        pub fn #name(mut self, value: #ty) -> Self {
-            self.#name = ::std::option::Option::Some(#value);
-            self
-        }
-    }
+    src.doc(0, Some(parts.join("\n\n")).filter(|d| !d.is_empty()).as_deref());
+    let value = format!("value: {}", arg_ty(&p.ty));
+    src.signature(0, &format!("pub fn {name}("), &["mut self", &value], "Self");
+    let value = if takes_exact(&p.ty) { "value" } else { "value.into()" };
+    src.line(1, &["self.", name, " = ::std::option::Option::Some(", value, ");"]);
+    src.line(1, &["self"]);
+    src.line(0, &["}"]);
 }
 
 fn range_text(p: &Param) -> Option<String> {

@@ -30,16 +30,44 @@ const MARGIN: usize = 89;
 const INDENT: usize = 4;
 
 /// Source text of one item, written line by line at `depth` levels of module
-/// nesting, and whether every line fitted the margin.
+/// nesting, and whether every line fitted the margin; with the pieces of its
+/// parts that did not (see [`Src::part`]) or that are tokens, in order.
 pub(crate) struct Src {
     out: String,
     depth: usize,
     fits: bool,
+    done: Vec<Piece>,
 }
 
 impl Src {
     pub(crate) fn new(depth: usize) -> Src {
-        Src { out: String::with_capacity(4096), depth, fits: true }
+        Src { out: String::with_capacity(4096), depth, fits: true, done: Vec::new() }
+    }
+
+    /// A part of the item written by `write`, `nested` levels in (0: an item beside
+    /// this one, such as an impl after its struct; 1: a member of an impl): if one
+    /// of its lines does not fit, only the part goes to prettyplease.
+    pub(crate) fn part(&mut self, nested: usize, write: impl FnOnce(&mut Src)) {
+        let mut part = Src::new(self.depth + nested);
+        write(&mut part);
+        if part.fits && part.done.is_empty() {
+            self.out.push_str(&part.out);
+        } else {
+            self.flush();
+            self.done.extend(part.finish());
+        }
+    }
+
+    /// A part of the item given as tokens, `nested` levels in, for prettyplease to lay out.
+    pub(crate) fn tokens(&mut self, nested: usize, tokens: proc_macro2::TokenStream) {
+        self.flush();
+        self.done.push(Piece::Tokens { tokens, depth: self.depth + nested });
+    }
+
+    fn flush(&mut self) {
+        if !self.out.is_empty() {
+            self.done.push(Piece::Formatted(std::mem::take(&mut self.out)));
+        }
     }
 
     /// Whether a line `len` bytes long, `level` steps into the item, fits the margin.
@@ -62,22 +90,53 @@ impl Src {
     /// A `///` line for each line of a spec description, as prettyplease
     /// prints `#[doc = " line"]` (trailing spaces trimmed). A comment is never
     /// broken, so it does not count against the margin.
-    pub(crate) fn doc(&mut self, level: usize, text: Option<&str>) {
-        let Some(text) = text else { return };
+    /// Returns whether it wrote a line.
+    pub(crate) fn doc(&mut self, level: usize, text: Option<&str>) -> bool {
+        let Some(text) = text else { return false };
         let text = super::sanitize_doc(text);
         for line in text.lines() {
             self.doc_line(level, line);
         }
+        !text.is_empty()
     }
 
     /// A `///` line of text the generator wrote, or spec text already made safe.
+    /// Text with a line break is written as the `#[doc]` attribute it is and
+    /// left to prettyplease (which prints it so).
     pub(crate) fn doc_line(&mut self, level: usize, line: &str) {
-        debug_assert!(!line.contains(['\n', '\r']), "a doc line is one line");
+        if line.contains('\n') {
+            let value = string(&format!(" {line}"));
+            self.fits = false;
+            self.line(level, &["#[doc = ", &value, "]"]);
+            return;
+        }
         self.out.extend(std::iter::repeat_n(' ', (self.depth + level) * INDENT));
         let line = line.trim_end_matches(' ');
         self.out.push_str(if line.is_empty() { "///" } else { "/// " });
         self.out.push_str(line);
         self.out.push('\n');
+    }
+
+    /// A function's signature and the `{` of its body: `head` (`pub fn name(`),
+    /// the arguments, `)`, ` -> ret` unless `ret` is empty. On one line when it
+    /// fits; otherwise one argument a line, and `) -> ret {` after them, each
+    /// laid out as [`Src::ty_line`] (prettyplease breaks a signature so).
+    pub(crate) fn signature(&mut self, level: usize, head: &str, args: &[&str], ret: &str) {
+        let arrow = if ret.is_empty() { "" } else { " -> " };
+        let flat = head.len() + args.iter().map(|a| a.len()).sum::<usize>() + 2 * args.len().saturating_sub(1) + 1 + arrow.len() + ret.len() + 2;
+        if self.fits_at(level, flat) {
+            self.line(level, &[head, &args.join(", "), ")", arrow, ret, " {"]);
+            return;
+        }
+        self.line(level, &[head]);
+        for (i, arg) in args.iter().enumerate() {
+            self.ty_line(level + 1, "", arg, ",", usize::from(i + 1 < args.len()));
+        }
+        if ret.is_empty() {
+            self.line(level, &[") {"]);
+        } else {
+            self.ty_line(level, ") -> ", ret, " {", 2);
+        }
     }
 
     /// `head` `items` `tail`, with `items` separated by `, ` on one line when
@@ -129,13 +188,13 @@ impl Src {
     /// out the same way a step in, and `>` with `after` closes it.
     pub(crate) fn ty_line(&mut self, level: usize, prefix: &str, ty: &str, after: &str, counted: usize) {
         match generic_args(ty) {
-            Some((path, args)) if !self.fits_at(level, prefix.len() + ty.len() + counted) => {
+            Some((path, args, tail)) if !self.fits_at(level, prefix.len() + ty.len() + counted) => {
                 self.line(level, &[prefix, path, "<"]);
                 for (i, arg) in args.iter().enumerate() {
                     let last = i + 1 == args.len();
                     self.ty_line(level + 1, "", arg, ",", usize::from(!last));
                 }
-                self.line(level, &[">", after]);
+                self.line(level, &[">", tail, after]);
             }
             _ => self.line(level, &[prefix, ty, after]),
         }
@@ -182,36 +241,50 @@ impl Src {
         }
     }
 
-    /// The item as a piece of its file: written, or for prettyplease to lay
-    /// out if a line did not fit.
-    pub(crate) fn finish(self) -> Piece {
+    /// The item as pieces of its file: written, or for prettyplease to lay out
+    /// if one of its own lines did not fit (then with its parts, as source).
+    pub(crate) fn finish(mut self) -> Vec<Piece> {
         if self.fits {
-            Piece::Formatted(self.out)
-        } else {
-            Piece::Source { text: self.out, depth: self.depth }
+            self.flush();
+            return self.done;
         }
+        let mut text = String::new();
+        for piece in self.done.drain(..) {
+            match piece {
+                Piece::Formatted(part) | Piece::Source { text: part, .. } => text.push_str(&part),
+                Piece::Tokens { tokens, .. } => {
+                    text.push_str(&tokens.to_string());
+                    text.push('\n');
+                }
+            }
+        }
+        text.push_str(&self.out);
+        vec![Piece::Source { text, depth: self.depth }]
     }
 }
 
-/// A generic type's path and its arguments (`Path<A, B>`), as [`ty`] writes them.
-fn generic_args(ty: &str) -> Option<(&str, Vec<&str>)> {
+/// A generic type's path, its arguments and what follows them (`Path<A, B> + 'a`),
+/// as [`ty`] and emit write them: the first `<` opens the arguments.
+fn generic_args(ty: &str) -> Option<(&str, Vec<&str>, &str)> {
     let open = ty.find('<')?;
-    let inner = ty.strip_suffix('>')?.get(open + 1..)?;
     let mut args = Vec::new();
-    let (mut depth, mut start) = (0usize, 0usize);
-    for (i, c) in inner.char_indices() {
+    let (mut depth, mut start) = (0usize, open + 1);
+    for (i, c) in ty.char_indices().filter(|&(i, _)| i > open) {
         match c {
             '<' => depth += 1,
-            '>' => depth = depth.saturating_sub(1),
+            '>' if depth == 0 => {
+                args.push(ty[start..i].trim_start());
+                return Some((&ty[..open], args, &ty[i + 1..]));
+            }
+            '>' => depth -= 1,
             ',' if depth == 0 => {
-                args.push(inner[start..i].trim_start());
+                args.push(ty[start..i].trim_start());
                 start = i + 1;
             }
             _ => {}
         }
     }
-    args.push(inner[start..].trim_start());
-    Some((&ty[..open], args))
+    None
 }
 
 /// A name from [`naming`](crate::naming) as it goes into source: checked to

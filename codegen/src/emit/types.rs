@@ -18,10 +18,10 @@ pub fn types_items<'a>(types: &'a [TypeDef], request_only: &'a BTreeSet<String>,
     let kinds: HashMap<&str, &TypeKind> = types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
     let mut inner = Src::new(depth);
     inner.line(0, &["//! The types of the API's requests and responses."]);
-    std::iter::once(inner.finish()).chain(types.iter().map(move |t| type_def(t, &kinds, !request_only.contains(&t.name), depth)))
+    inner.finish().into_iter().chain(types.iter().flat_map(move |t| type_def(t, &kinds, !request_only.contains(&t.name), depth)))
 }
 
-fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>, decode: bool, depth: usize) -> Piece {
+fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>, decode: bool, depth: usize) -> Vec<Piece> {
     let mut src = Src::new(depth);
     src.doc(0, def.doc.as_deref());
     let name = text::ident(&def.name);
@@ -31,9 +31,9 @@ fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>, decode: bool, depth
         TypeKind::Struct(fields) if fields.iter().any(|f| f.flatten) => return tokens(derived_struct(def, fields, decode), depth),
         TypeKind::Struct(fields) => {
             struct_def(&mut src, name, fields);
-            encode_struct(&mut src, name, fields);
+            src.part(0, |src| encode_struct(src, name, fields));
             if decode {
-                decode_struct(&mut src, name, fields);
+                src.part(0, |src| decode_struct(src, name, fields));
             }
         }
         TypeKind::StringEnum(values) => string_enum(&mut src, name, values, decode),
@@ -45,8 +45,8 @@ fn type_def(def: &TypeDef, kinds: &HashMap<&str, &TypeKind>, decode: bool, depth
     src.finish()
 }
 
-fn tokens(tokens: TokenStream, depth: usize) -> Piece {
-    Piece::Tokens { tokens, depth }
+fn tokens(tokens: TokenStream, depth: usize) -> Vec<Piece> {
+    vec![Piece::Tokens { tokens, depth }]
 }
 
 /// The Rust type of a struct field: its type, boxed, in one `Option` or two.
@@ -114,16 +114,6 @@ fn derived_struct(def: &TypeDef, fields: &[Field], decode: bool) -> TokenStream 
     }
 }
 
-/// The signature lines of a trait method that takes `self` (or not) and one
-/// more argument, as prettyplease breaks them (none of them fits one line).
-fn signature(src: &mut Src, head: &str, args: &[&str], ret: &str) {
-    src.line(1, &[head]);
-    for arg in args {
-        src.line(2, &[arg, ","]);
-    }
-    src.line(1, &[") -> ", ret, " {"]);
-}
-
 /// `Serialize` written out, as serde's derive would write it with the field
 /// attributes above (an optional field skipped when absent; for a double option,
 /// a present `null` written as `null`), in a third of the derive's lines. The
@@ -132,7 +122,7 @@ fn signature(src: &mut Src, head: &str, args: &[&str], ret: &str) {
 /// plus one for each optional field that is there, a statement (a line) each.
 fn encode_struct(src: &mut Src, name: &str, fields: &[Field]) {
     src.line(0, &["impl ::serde::Serialize for ", name, " {"]);
-    signature(src, "fn serialize<S: ::serde::Serializer>(", &["&self", "serializer: S"], "::std::result::Result<S::Ok, S::Error>");
+    src.signature(1, "fn serialize<S: ::serde::Serializer>(", &["&self", "serializer: S"], "::std::result::Result<S::Ok, S::Error>");
     let required = fields.iter().filter(|f| f.required).count().to_string();
     let mut len = required.as_str();
     if fields.iter().any(|f| !f.required) {
@@ -189,15 +179,15 @@ fn decode_struct(src: &mut Src, name: &str, fields: &[Field]) {
     let field_fn = "fn field<'de, A: ::serde::de::MapAccess<'de>>(";
     let field_ret = "::std::result::Result<(), A::Error>";
     match fields {
-        [] => signature(src, field_fn, &["_: &mut Self::Partial", "_: usize", "_: &mut A"], field_ret),
+        [] => src.signature(1, field_fn, &["_: &mut Self::Partial", "_: usize", "_: &mut A"], field_ret),
         [only] => {
             src.line(1, &["#[inline]"]);
-            signature(src, field_fn, &["partial: &mut Self::Partial", "_: usize", "map: &mut A"], field_ret);
+            src.signature(1, field_fn, &["partial: &mut Self::Partial", "_: usize", "map: &mut A"], field_ret);
             src.line(2, &[&store(0, only), ";"]);
         }
         [rest @ .., last] => {
             src.line(1, &["#[inline]"]);
-            signature(src, field_fn, &["partial: &mut Self::Partial", "index: usize", "map: &mut A"], field_ret);
+            src.signature(1, field_fn, &["partial: &mut Self::Partial", "index: usize", "map: &mut A"], field_ret);
             src.line(2, &["match index {"]);
             for (i, f) in rest.iter().enumerate() {
                 src.line(3, &[&i.to_string(), " => ", &store(i, f), ","]);
@@ -210,7 +200,7 @@ fn decode_struct(src: &mut Src, name: &str, fields: &[Field]) {
     src.line(1, &["}"]);
     src.line(1, &["#[inline(always)]"]);
     let partial = if fields.is_empty() { "_: Self::Partial" } else { "partial: Self::Partial" };
-    signature(src, "fn finish<E: ::serde::de::Error>(", &[partial], "::std::result::Result<Self, E>");
+    src.signature(1, "fn finish<E: ::serde::de::Error>(", &[partial], "::std::result::Result<Self, E>");
     let assembled: Vec<String> = fields
         .iter()
         .enumerate()
@@ -227,7 +217,7 @@ fn decode_struct(src: &mut Src, name: &str, fields: &[Field]) {
     src.line(1, &["}"]);
     src.line(0, &["}"]);
     src.line(0, &["impl<'de> ::serde::Deserialize<'de> for ", name, " {"]);
-    signature(src, "fn deserialize<D: ::serde::Deserializer<'de>>(", &["deserializer: D"], "::std::result::Result<Self, D::Error>");
+    src.signature(1, "fn deserialize<D: ::serde::Deserializer<'de>>(", &["deserializer: D"], "::std::result::Result<Self, D::Error>");
     src.line(2, &["::client_runtime::encode::deserialize_struct(deserializer)"]);
     src.line(1, &["}"]);
     src.line(0, &["}"]);
@@ -280,39 +270,45 @@ fn string_enum(src: &mut Src, name: &str, values: &[EnumValue], decode: bool) {
     src.doc_line(1, "A value this client does not know yet, kept as sent.");
     src.line(1, &["Unknown(::std::string::String),"]);
     src.line(0, &["}"]);
-    src.line(0, &["impl ", name, " {"]);
-    src.doc_line(1, "The value as it goes on the wire.");
-    src.line(1, &["pub fn as_str(&self) -> &str {"]);
-    src.line(2, &["match self {"]);
     let wires: Vec<String> = values.iter().map(|v| text::string(&v.wire)).collect();
-    for (v, wire) in values.iter().zip(&wires) {
-        src.arm(3, &format!("Self::{}", text::ident(&v.ident)), wire);
-    }
-    src.line(3, &["Self::Unknown(value) => value,"]);
-    src.line(2, &["}"]);
-    src.line(1, &["}"]);
-    is_unknown(src);
-    src.line(0, &["}"]);
-    src.line(0, &["impl ::std::convert::From<&str> for ", name, " {"]);
-    src.line(1, &["fn from(value: &str) -> Self {"]);
-    src.line(2, &["match value {"]);
-    for (v, wire) in values.iter().zip(&wires) {
-        src.arm(3, wire, &format!("Self::{}", text::ident(&v.ident)));
-    }
-    src.line(3, &["other => Self::Unknown(other.to_owned()),"]);
-    src.line(2, &["}"]);
-    src.line(1, &["}"]);
-    src.line(0, &["}"]);
-    display(src, name, "f.write_str(self.as_str())");
-    serialize_as(src, name, "serializer.serialize_str(self.as_str())");
-    if decode {
-        deserialize_as(src, name);
-        src.line(2, &["::client_runtime::encode::deserialize_str_enum("]);
-        src.line(3, &["deserializer,"]);
-        src.line(3, &["|value| Self::from(value),"]);
-        src.line(2, &[")"]);
+    src.part(0, |src| {
+        src.line(0, &["impl ", name, " {"]);
+        src.doc_line(1, "The value as it goes on the wire.");
+        src.line(1, &["pub fn as_str(&self) -> &str {"]);
+        src.line(2, &["match self {"]);
+        for (v, wire) in values.iter().zip(&wires) {
+            src.arm(3, &format!("Self::{}", text::ident(&v.ident)), wire);
+        }
+        src.line(3, &["Self::Unknown(value) => value,"]);
+        src.line(2, &["}"]);
+        src.line(1, &["}"]);
+        is_unknown(src);
+        src.line(0, &["}"]);
+    });
+    src.part(0, |src| {
+        src.line(0, &["impl ::std::convert::From<&str> for ", name, " {"]);
+        src.line(1, &["fn from(value: &str) -> Self {"]);
+        src.line(2, &["match value {"]);
+        for (v, wire) in values.iter().zip(&wires) {
+            src.arm(3, wire, &format!("Self::{}", text::ident(&v.ident)));
+        }
+        src.line(3, &["other => Self::Unknown(other.to_owned()),"]);
+        src.line(2, &["}"]);
         src.line(1, &["}"]);
         src.line(0, &["}"]);
+    });
+    src.part(0, |src| display(src, name, "f.write_str(self.as_str())"));
+    src.part(0, |src| serialize_as(src, name, "serializer.serialize_str(self.as_str())"));
+    if decode {
+        src.part(0, |src| {
+            deserialize_as(src, name);
+            src.line(2, &["::client_runtime::encode::deserialize_str_enum("]);
+            src.line(3, &["deserializer,"]);
+            src.line(3, &["|value| Self::from(value),"]);
+            src.line(2, &[")"]);
+            src.line(1, &["}"]);
+            src.line(0, &["}"]);
+        });
     }
 }
 
@@ -326,41 +322,49 @@ fn int_enum(src: &mut Src, name: &str, values: &[IntEnumValue], decode: bool) {
     src.doc_line(1, "A value this client does not know yet, kept as sent.");
     src.line(1, &["Unknown(i64),"]);
     src.line(0, &["}"]);
-    src.line(0, &["impl ", name, " {"]);
-    src.doc_line(1, "The value as it goes on the wire.");
-    src.line(1, &["pub fn value(&self) -> i64 {"]);
-    src.line(2, &["match self {"]);
     let numbers: Vec<String> = values.iter().map(|v| Literal::i64_unsuffixed(v.value).to_string()).collect();
-    for (v, number) in values.iter().zip(&numbers) {
-        src.arm(3, &format!("Self::{}", text::ident(&v.ident)), number);
-    }
-    src.line(3, &["Self::Unknown(value) => *value,"]);
-    src.line(2, &["}"]);
-    src.line(1, &["}"]);
-    is_unknown(src);
-    src.line(0, &["}"]);
-    src.line(0, &["impl ::std::convert::From<i64> for ", name, " {"]);
-    src.line(1, &["fn from(value: i64) -> Self {"]);
-    src.line(2, &["match value {"]);
-    for (v, number) in values.iter().zip(&numbers) {
-        src.arm(3, number, &format!("Self::{}", text::ident(&v.ident)));
-    }
-    src.line(3, &["other => Self::Unknown(other),"]);
-    src.line(2, &["}"]);
-    src.line(1, &["}"]);
-    src.line(0, &["}"]);
-    src.line(0, &["impl ::std::convert::From<", name, "> for i64 {"]);
-    src.line(1, &["fn from(value: ", name, ") -> Self {"]);
-    src.line(2, &["value.value()"]);
-    src.line(1, &["}"]);
-    src.line(0, &["}"]);
-    display(src, name, "::std::fmt::Display::fmt(&self.value(), f)");
-    serialize_as(src, name, "serializer.serialize_i64(self.value())");
-    if decode {
-        deserialize_as(src, name);
-        src.line(2, &["<i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)"]);
+    src.part(0, |src| {
+        src.line(0, &["impl ", name, " {"]);
+        src.doc_line(1, "The value as it goes on the wire.");
+        src.line(1, &["pub fn value(&self) -> i64 {"]);
+        src.line(2, &["match self {"]);
+        for (v, number) in values.iter().zip(&numbers) {
+            src.arm(3, &format!("Self::{}", text::ident(&v.ident)), number);
+        }
+        src.line(3, &["Self::Unknown(value) => *value,"]);
+        src.line(2, &["}"]);
+        src.line(1, &["}"]);
+        is_unknown(src);
+        src.line(0, &["}"]);
+    });
+    src.part(0, |src| {
+        src.line(0, &["impl ::std::convert::From<i64> for ", name, " {"]);
+        src.line(1, &["fn from(value: i64) -> Self {"]);
+        src.line(2, &["match value {"]);
+        for (v, number) in values.iter().zip(&numbers) {
+            src.arm(3, number, &format!("Self::{}", text::ident(&v.ident)));
+        }
+        src.line(3, &["other => Self::Unknown(other),"]);
+        src.line(2, &["}"]);
         src.line(1, &["}"]);
         src.line(0, &["}"]);
+    });
+    src.part(0, |src| {
+        src.line(0, &["impl ::std::convert::From<", name, "> for i64 {"]);
+        src.line(1, &["fn from(value: ", name, ") -> Self {"]);
+        src.line(2, &["value.value()"]);
+        src.line(1, &["}"]);
+        src.line(0, &["}"]);
+    });
+    src.part(0, |src| display(src, name, "::std::fmt::Display::fmt(&self.value(), f)"));
+    src.part(0, |src| serialize_as(src, name, "serializer.serialize_i64(self.value())"));
+    if decode {
+        src.part(0, |src| {
+            deserialize_as(src, name);
+            src.line(2, &["<i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)"]);
+            src.line(1, &["}"]);
+            src.line(0, &["}"]);
+        });
     }
 }
 
@@ -384,7 +388,7 @@ fn display(src: &mut Src, name: &str, body: &str) {
 /// `impl Serialize for name` with `body`.
 fn serialize_as(src: &mut Src, name: &str, body: &str) {
     src.line(0, &["impl ::serde::Serialize for ", name, " {"]);
-    signature(src, "fn serialize<S: ::serde::Serializer>(", &["&self", "serializer: S"], "::std::result::Result<S::Ok, S::Error>");
+    src.signature(1, "fn serialize<S: ::serde::Serializer>(", &["&self", "serializer: S"], "::std::result::Result<S::Ok, S::Error>");
     src.line(2, &[body]);
     src.line(1, &["}"]);
     src.line(0, &["}"]);
@@ -393,7 +397,7 @@ fn serialize_as(src: &mut Src, name: &str, body: &str) {
 /// The head of `impl Deserialize for name`, up to its body.
 fn deserialize_as(src: &mut Src, name: &str) {
     src.line(0, &["impl<'de> ::serde::Deserialize<'de> for ", name, " {"]);
-    signature(src, "fn deserialize<D: ::serde::Deserializer<'de>>(", &["deserializer: D"], "::std::result::Result<Self, D::Error>");
+    src.signature(1, "fn deserialize<D: ::serde::Deserializer<'de>>(", &["deserializer: D"], "::std::result::Result<Self, D::Error>");
 }
 
 fn one_of_def(doc: &TokenStream, name: &proc_macro2::Ident, one_of: &OneOf, kinds: &HashMap<&str, &TypeKind>, decode: bool) -> TokenStream {
