@@ -166,15 +166,14 @@ mod client {
             );
             path.push_str("/messages");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-conversation-messages",
-                        path: "/conversations/{conversation_id}/messages",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-conversation-messages",
+                path: "/conversations/{conversation_id}/messages",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.cursor {
                 ::client_runtime::encode::push_query(
                     &mut request.query,

@@ -423,15 +423,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/items");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "list-items",
-                        path: "/items",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "list-items",
+                path: "/items",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.cursor {
                 ::client_runtime::encode::push_query(
                     &mut request.query,
@@ -446,7 +445,10 @@ mod client {
                     ::std::ops::Bound::Included(1i64),
                     ::std::ops::Bound::Included(200i64),
                 )?;
-                request.query.push(("limit", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("limit", ::std::string::ToString::to_string(value)),
+                );
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)

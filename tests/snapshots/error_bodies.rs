@@ -536,15 +536,14 @@ mod client {
                 &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-widget",
-                        path: "/widgets/{widget_id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-widget",
+                path: "/widgets/{widget_id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -607,15 +606,14 @@ mod client {
                 &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::DELETE,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "delete-widget",
-                        path: "/widgets/{widget_id}",
-                    },
-                );
+                ::client_runtime::Method::DELETE,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "delete-widget",
+                path: "/widgets/{widget_id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

@@ -258,15 +258,14 @@ mod client {
                 &::client_runtime::encode::path_segment("doc_id", &self.doc_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-doc",
-                        path: "/docs/{doc_id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-doc",
+                path: "/docs/{doc_id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.mode {
                 ::client_runtime::encode::push_query(&mut request.query, "mode", value);
             }

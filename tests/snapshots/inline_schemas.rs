@@ -805,15 +805,14 @@ mod client {
                 &::client_runtime::encode::path_segment("order_id", &self.order_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-order",
-                        path: "/orders/{order_id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-order",
+                path: "/orders/{order_id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.sort {
                 ::client_runtime::encode::push_query(&mut request.query, "sort", value);
             }
@@ -882,15 +881,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/pages");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "list-pages",
-                        path: "/pages",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "list-pages",
+                path: "/pages",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

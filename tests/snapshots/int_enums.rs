@@ -556,15 +556,14 @@ mod client {
                 )?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "list-tasks",
-                        path: "/tasks/{level}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "list-tasks",
+                path: "/tasks/{level}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.priority {
                 ::client_runtime::encode::push_query(
                     &mut request.query,

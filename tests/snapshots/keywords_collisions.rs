@@ -606,15 +606,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/things");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "type",
-                        path: "/things",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "type",
+                path: "/things",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.r#type {
                 ::client_runtime::encode::push_query(&mut request.query, "type", value);
             }
@@ -622,7 +621,10 @@ mod client {
                 ::client_runtime::encode::push_query(&mut request.query, "send", value);
             }
             if let ::std::option::Option::Some(value) = &self.self_ {
-                request.query.push(("self", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("self", ::std::string::ToString::to_string(value)),
+                );
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
@@ -679,15 +681,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/builder");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "builder",
-                        path: "/builder",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "builder",
+                path: "/builder",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

@@ -593,15 +593,14 @@ mod client {
                 &::client_runtime::encode::path_segment("note_id", &self.note_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-note",
-                        path: "/notes/{note_id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-note",
+                path: "/notes/{note_id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

@@ -326,15 +326,14 @@ mod client {
             path.push_str("/settings/");
             path.push_str(&::client_runtime::encode::path_segment("key", &self.key)?);
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-setting",
-                        path: "/settings/{key}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-setting",
+                path: "/settings/{key}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

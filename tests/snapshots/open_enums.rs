@@ -492,15 +492,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/jobs");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "list-jobs",
-                        path: "/jobs",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "list-jobs",
+                path: "/jobs",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.state {
                 ::client_runtime::encode::push_query(&mut request.query, "state", value);
             }

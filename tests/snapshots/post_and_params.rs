@@ -232,19 +232,19 @@ mod client {
             );
             path.push_str("/tasks");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::POST,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "create-task",
-                        path: "/projects/{project_id}/tasks",
-                    },
-                );
+                ::client_runtime::Method::POST,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "create-task",
+                path: "/projects/{project_id}/tasks",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.idempotency_key {
-                request
-                    .headers
-                    .push(("Idempotency-Key", ::client_runtime::encode::to_text(value)));
+                ::std::vec::Vec::push(
+                    &mut request.headers,
+                    ("Idempotency-Key", ::client_runtime::encode::to_text(value)),
+                );
             }
             {
                 let value = &self.body;
@@ -383,15 +383,14 @@ mod client {
                 )?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-task",
-                        path: "/projects/{project_id}/tasks/{task_number}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-task",
+                path: "/projects/{project_id}/tasks/{task_number}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.q;
                 ::client_runtime::encode::push_query(&mut request.query, "q", value);
@@ -413,7 +412,10 @@ mod client {
                     ::std::ops::Bound::Included(1i32),
                     ::std::ops::Bound::Included(500i32),
                 )?;
-                request.query.push(("limit", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("limit", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.offset {
                 ::client_runtime::encode::check_range(
@@ -422,9 +424,10 @@ mod client {
                     ::std::ops::Bound::Included(0i64),
                     ::std::ops::Bound::Included(9007199254740991i64),
                 )?;
-                request
-                    .query
-                    .push(("offset", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("offset", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.min_score {
                 ::client_runtime::encode::check_range(
@@ -433,9 +436,10 @@ mod client {
                     ::std::ops::Bound::Included(0f64),
                     ::std::ops::Bound::Included(1.5f64),
                 )?;
-                request
-                    .query
-                    .push(("min_score", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("min_score", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.ratio {
                 ::client_runtime::encode::check_range(
@@ -444,12 +448,16 @@ mod client {
                     ::std::ops::Bound::Included(-0.5f32),
                     ::std::ops::Bound::Included(0.5f32),
                 )?;
-                request.query.push(("ratio", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("ratio", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.x_trace_id {
-                request
-                    .headers
-                    .push(("X-Trace-Id", ::client_runtime::encode::to_text(value)));
+                ::std::vec::Vec::push(
+                    &mut request.headers,
+                    ("X-Trace-Id", ::client_runtime::encode::to_text(value)),
+                );
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)

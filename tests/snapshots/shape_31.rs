@@ -394,15 +394,14 @@ mod client {
             path.push_str("/events/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-event",
-                        path: "/events/{id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-event",
+                path: "/events/{id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.limit {
                 ::client_runtime::encode::check_range(
                     "limit",
@@ -410,7 +409,10 @@ mod client {
                     ::std::ops::Bound::Included(1i32),
                     ::std::ops::Bound::Included(100i32),
                 )?;
-                request.query.push(("limit", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("limit", ::std::string::ToString::to_string(value)),
+                );
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)

@@ -860,15 +860,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/pets");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::POST,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "create-pet",
-                        path: "/pets",
-                    },
-                );
+                ::client_runtime::Method::POST,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "create-pet",
+                path: "/pets",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -935,15 +934,14 @@ mod client {
             path.push_str("/pets/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-pet",
-                        path: "/pets/{id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-pet",
+                path: "/pets/{id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }

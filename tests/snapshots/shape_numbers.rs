@@ -417,24 +417,25 @@ mod client {
             path.push_str("/measurements/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-measurement",
-                        path: "/measurements/{id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-measurement",
+                path: "/measurements/{id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.counter {
-                request
-                    .query
-                    .push(("counter", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("counter", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.offset {
-                request
-                    .query
-                    .push(("offset", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("offset", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.level {
                 ::client_runtime::encode::push_query(&mut request.query, "level", value);
@@ -446,9 +447,10 @@ mod client {
                     ::std::ops::Bound::Included(-1000000000000000000000000000000f64),
                     ::std::ops::Bound::Included(1000000000000000000000000000000f64),
                 )?;
-                request
-                    .query
-                    .push(("threshold", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("threshold", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.positive {
                 ::client_runtime::encode::check_range(
@@ -457,9 +459,10 @@ mod client {
                     ::std::ops::Bound::Included(1i32),
                     ::std::ops::Bound::Included(99i32),
                 )?;
-                request
-                    .query
-                    .push(("positive", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("positive", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.fraction {
                 ::client_runtime::encode::check_range(
@@ -468,9 +471,10 @@ mod client {
                     ::std::ops::Bound::Excluded(0f32),
                     ::std::ops::Bound::Included(1f32),
                 )?;
-                request
-                    .query
-                    .push(("fraction", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("fraction", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.wide {
                 ::client_runtime::encode::check_range(
@@ -479,7 +483,10 @@ mod client {
                     ::std::ops::Bound::Included(0i32),
                     ::std::ops::Bound::Unbounded,
                 )?;
-                request.query.push(("wide", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("wide", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.since {
                 ::client_runtime::encode::push_query(&mut request.query, "since", value);

@@ -460,15 +460,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/widgets");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "GET /widgets",
-                        path: "/widgets",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "GET /widgets",
+                path: "/widgets",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.ids {
                 ::client_runtime::encode::push_query(&mut request.query, "ids", value);
             }
@@ -480,20 +479,23 @@ mod client {
                 );
             }
             if let ::std::option::Option::Some(value) = &self.x_request_id {
-                request
-                    .headers
-                    .push(("X-Request-Id", ::client_runtime::encode::to_text(value)));
+                ::std::vec::Vec::push(
+                    &mut request.headers,
+                    ("X-Request-Id", ::client_runtime::encode::to_text(value)),
+                );
             }
             {
                 let value = &self.session;
-                request
-                    .cookies
-                    .push(("session", ::client_runtime::encode::to_text(value)));
+                ::std::vec::Vec::push(
+                    &mut request.cookies,
+                    ("session", ::client_runtime::encode::to_text(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.theme {
-                request
-                    .cookies
-                    .push(("theme", ::client_runtime::encode::to_text(value)));
+                ::std::vec::Vec::push(
+                    &mut request.cookies,
+                    ("theme", ::client_runtime::encode::to_text(value)),
+                );
             }
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
@@ -554,15 +556,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/widgets");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::POST,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "createWidget",
-                        path: "/widgets",
-                    },
-                );
+                ::client_runtime::Method::POST,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "createWidget",
+                path: "/widgets",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -631,15 +632,14 @@ mod client {
                 &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "GET /widgets/{widget_id}",
-                        path: "/widgets/{widget_id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "GET /widgets/{widget_id}",
+                path: "/widgets/{widget_id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -702,15 +702,14 @@ mod client {
                 &::client_runtime::encode::path_segment("widget_id", &self.widget_id)?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::DELETE,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "DELETE /widgets/{widget_id}",
-                        path: "/widgets/{widget_id}",
-                    },
-                );
+                ::client_runtime::Method::DELETE,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "DELETE /widgets/{widget_id}",
+                path: "/widgets/{widget_id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -774,15 +773,14 @@ mod client {
             );
             path.push_str("/label");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "getLabel",
-                        path: "/widgets/{widget_id}/label",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "getLabel",
+                path: "/widgets/{widget_id}/label",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -846,15 +844,14 @@ mod client {
             );
             path.push_str("/blob");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "download-blob",
-                        path: "/widgets/{widget_id}/blob",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "download-blob",
+                path: "/widgets/{widget_id}/blob",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -919,15 +916,14 @@ mod client {
             );
             path.push_str("/blob");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::PUT,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "upload-blob",
-                        path: "/widgets/{widget_id}/blob",
-                    },
-                );
+                ::client_runtime::Method::PUT,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "upload-blob",
+                path: "/widgets/{widget_id}/blob",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(::client_runtime::Body::Bytes {
@@ -999,15 +995,14 @@ mod client {
             );
             path.push_str("/image");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::POST,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "upload-image",
-                        path: "/widgets/{widget_id}/image",
-                    },
-                );
+                ::client_runtime::Method::POST,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "upload-image",
+                path: "/widgets/{widget_id}/image",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -1076,15 +1071,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/login");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::POST,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "log-in",
-                        path: "/login",
-                    },
-                );
+                ::client_runtime::Method::POST,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "log-in",
+                path: "/login",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -1149,15 +1143,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/things");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "listThings",
-                        path: "/things",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "listThings",
+                path: "/things",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -1216,15 +1209,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/things/all");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "list_things",
-                        path: "/things/all",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "list_things",
+                path: "/things/all",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -1314,22 +1306,24 @@ mod client {
                 )?,
             );
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "getTile",
-                        path: "/tiles/{region}/{x}/{y}/{z}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "getTile",
+                path: "/tiles/{region}/{x}/{y}/{z}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.layer;
                 ::client_runtime::encode::push_query(&mut request.query, "layer", value);
             }
             {
                 let value = &self.zoom;
-                request.query.push(("zoom", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("zoom", ::std::string::ToString::to_string(value)),
+                );
             }
             {
                 let value = &self.format;

@@ -717,15 +717,14 @@ mod client {
             path.push_str("/nodes/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-node",
-                        path: "/nodes/{id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-node",
+                path: "/nodes/{id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -786,15 +785,14 @@ mod client {
             path.push_str("/expressions/");
             path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "get-expression",
-                        path: "/expressions/{id}",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "get-expression",
+                path: "/expressions/{id}",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             request.options = self.options.clone();
             ::std::result::Result::Ok(request)
         }
@@ -854,15 +852,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/evaluate");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::POST,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "evaluate",
-                        path: "/evaluate",
-                    },
-                );
+                ::client_runtime::Method::POST,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "evaluate",
+                path: "/evaluate",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(

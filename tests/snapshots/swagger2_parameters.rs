@@ -240,15 +240,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/notes");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "listNotes",
-                        path: "/notes",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "listNotes",
+                path: "/notes",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.page_size {
                 ::client_runtime::encode::check_range(
                     "page_size",
@@ -256,9 +255,10 @@ mod client {
                     ::std::ops::Bound::Included(1i64),
                     ::std::ops::Bound::Included(100i64),
                 )?;
-                request
-                    .query
-                    .push(("page_size", ::std::string::ToString::to_string(value)));
+                ::std::vec::Vec::push(
+                    &mut request.query,
+                    ("page_size", ::std::string::ToString::to_string(value)),
+                );
             }
             if let ::std::option::Option::Some(value) = &self.ids {
                 ::client_runtime::encode::push_query_list(
@@ -329,15 +329,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/notes");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::POST,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "createNote",
-                        path: "/notes",
-                    },
-                );
+                ::client_runtime::Method::POST,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "createNote",
+                path: "/notes",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -408,15 +407,14 @@ mod client {
             );
             path.push_str("/title");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::PUT,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "setTitle",
-                        path: "/notes/{noteId}/title",
-                    },
-                );
+                ::client_runtime::Method::PUT,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "setTitle",
+                path: "/notes/{noteId}/title",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(
@@ -487,15 +485,14 @@ mod client {
             );
             path.push_str("/attachment");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::POST,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "attach",
-                        path: "/notes/{noteId}/attachment",
-                    },
-                );
+                ::client_runtime::Method::POST,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "attach",
+                path: "/notes/{noteId}/attachment",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.body;
                 request.body = ::std::option::Option::Some(

@@ -397,15 +397,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/search");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "search",
-                        path: "/search",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "search",
+                path: "/search",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             {
                 let value = &self.q;
                 ::client_runtime::encode::push_query(&mut request.query, "q", value);
@@ -526,15 +525,14 @@ mod client {
             let mut path = ::std::string::String::new();
             path.push_str("/archive");
             let mut request = ::client_runtime::Request::new(
-                    ::client_runtime::Method::GET,
-                    path,
-                )
-                .for_operation(
-                    &::client_runtime::Operation {
-                        id: "archive",
-                        path: "/archive",
-                    },
-                );
+                ::client_runtime::Method::GET,
+                path,
+            );
+            let operation = &::client_runtime::Operation {
+                id: "archive",
+                path: "/archive",
+            };
+            request.operation = ::std::option::Option::Some(operation);
             if let ::std::option::Option::Some(value) = &self.after {
                 ::client_runtime::encode::push_query(&mut request.query, "after", value);
             }

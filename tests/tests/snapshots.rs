@@ -542,7 +542,7 @@ fixtures! {
         assert_has(s, "pub fn r#type(&self) -> TypeRequest<'_>");
         assert_has(s, "pub fn builder2(&self) -> Builder2Request<'_>");
         assert_has(s, r#"if let ::std::option::Option::Some(value) = &self.send2 { ::client_runtime::encode::push_query(&mut request.query, "send", value); }"#);
-        assert_has(s, r#"if let ::std::option::Option::Some(value) = &self.self_ { request.query.push(("self", ::std::string::ToString::to_string(value))); }"#);
+        assert_has(s, r#"if let ::std::option::Option::Some(value) = &self.self_ { ::std::vec::Vec::push(&mut request.query, ("self", ::std::string::ToString::to_string(value))); }"#);
         assert_has(s, "pub fn r#type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self");
     }
 
@@ -678,7 +678,7 @@ fixtures! {
         }
         assert_has(s, "/// Must be between 1 and 500 (checked before sending). /// /// The server's default: `50`. pub fn limit(");
         // Optional headers are setters.
-        assert_has(s, r#"request.headers.push(("X-Trace-Id", ::client_runtime::encode::to_text(value)));"#);
+        assert_has(s, r#"::std::vec::Vec::push(&mut request.headers, ("X-Trace-Id", ::client_runtime::encode::to_text(value)));"#);
         assert_has(s, "/// Makes a retried creation safe. pub fn idempotency_key(");
     }
 
@@ -985,11 +985,11 @@ fixtures! {
         assert_has(item(s, "impl<'a> GetLabelRequest<'a> {"), r#"path.push_str("/widgets/"); path.push_str(&::client_runtime::encode::path_segment("widget_id", &self.widget_id)?); path.push_str("/label");"#);
         // ...a header...
         let list = item(s, "impl<'a> GetWidgetsRequest<'a> {");
-        assert_has(list, r#"request.headers.push(("X-Request-Id", ::client_runtime::encode::to_text(value)));"#);
+        assert_has(list, r#"::std::vec::Vec::push(&mut request.headers, ("X-Request-Id", ::client_runtime::encode::to_text(value)));"#);
         // ...cookies: a required one is an argument, an optional one a setter; the
         // runtime sends them together in one `Cookie` header.
-        assert_has(list, r#"{ let value = &self.session; request.cookies.push(("session", ::client_runtime::encode::to_text(value))); }"#);
-        assert_has(list, r#"if let ::std::option::Option::Some(value) = &self.theme { request.cookies.push(("theme", ::client_runtime::encode::to_text(value))); }"#);
+        assert_has(list, r#"{ let value = &self.session; ::std::vec::Vec::push(&mut request.cookies, ("session", ::client_runtime::encode::to_text(value))); }"#);
+        assert_has(list, r#"if let ::std::option::Option::Some(value) = &self.theme { ::std::vec::Vec::push(&mut request.cookies, ("theme", ::client_runtime::encode::to_text(value))); }"#);
         assert_has(list, "pub fn theme(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self");
         // ...and query arrays: `explode: true` is one pair per item (`ids=1&ids=2`).
         assert_has(list, "pub fn ids(mut self, value: impl ::std::convert::Into<::std::vec::Vec<i64>>) -> Self");

@@ -5,7 +5,7 @@
 //! each operation costs a struct, a few setters and one `execute` call.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::text::{self, Src};
 use super::{doc_attrs, ident, ty_tokens};
@@ -161,11 +161,11 @@ fn is_scalar(ty: &Ty) -> bool {
 }
 
 /// The wire text of a parameter value (`value` is a reference).
-fn text_of(ty: &Ty, value: TokenStream) -> TokenStream {
+fn text_of(ty: &Ty, value: &str) -> String {
     if is_scalar(ty) {
-        quote!(::std::string::ToString::to_string(#value))
+        format!("::std::string::ToString::to_string({value})")
     } else {
-        quote!(::client_runtime::encode::to_text(#value))
+        format!("::client_runtime::encode::to_text({value})")
     }
 }
 
@@ -213,7 +213,7 @@ fn operation(op: &Operation, depth: usize) -> Vec<Piece> {
         src.line(2, &["self.options.max_retries = ::std::option::Option::Some(retries);"]);
         src.line(2, &["self"]);
         src.line(1, &["}"]);
-        src.tokens(1, request_fn(op));
+        src.part(1, |src| request_fn(src, op));
         src.part(1, |src| {
             src.doc_line(0, "Sends the request and returns the decoded body.");
             let ret = format!("impl ::std::future::Future<Output = ::std::result::Result<{ok_ty}, super::Error<{err_ty}>>> + 'a");
@@ -276,103 +276,90 @@ fn range_text(p: &Param) -> Option<String> {
 }
 
 /// Builds the runtime's `Request`: path, query, headers, bounds checks.
-fn request_fn(op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.method.as_str());
-    let path_pushes = op.path_parts.iter().map(|part| match part {
-        PathPart::Literal(text) => match text.chars().collect::<Vec<_>>()[..] {
-            [c] => {
-                let c = Literal::character(c);
-                quote!(path.push(#c);)
-            }
-            _ => {
-                let text = Literal::string(text);
-                quote!(path.push_str(#text);)
-            }
-        },
-        PathPart::Param(i) => {
-            let p = &op.params[*i];
-            let name = ident(&p.ident);
-            let wire = Literal::string(&p.wire);
-            let text = match p.ty {
-                Ty::String => quote!(&self.#name),
-                _ => {
-                    let text = text_of(&p.ty, quote!(&self.#name));
-                    quote!(&#text)
-                }
-            };
-            let check = range_check(p, quote!(self.#name));
-            quote! {
-                #check
-                path.push_str(&::client_runtime::encode::path_segment(#wire, #text)?);
-            }
-        }
-    });
-    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
-        let name = ident(&p.ident);
-        let wire = Literal::string(&p.wire);
-        let check = range_check(p, quote!(*value));
-        let text = text_of(&p.ty, quote!(value));
-        let push = match (p.location, &op.body_encoding) {
-            (ParamLocation::Query, _) if !p.explode && matches!(p.ty, Ty::Vec(_)) => {
-                quote!(::client_runtime::encode::push_query_list(&mut request.query_lists, #wire, value);)
-            }
-            (ParamLocation::Query, _) if is_scalar(&p.ty) => quote!(request.query.push((#wire, #text));),
-            (ParamLocation::Query, _) => quote!(::client_runtime::encode::push_query(&mut request.query, #wire, value);),
-            (ParamLocation::Cookie, _) => quote!(request.cookies.push((#wire, #text));),
-            (ParamLocation::Body, Some(BodyEncoding::Json)) => {
-                quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::json_body(value)?);)
-            }
-            (ParamLocation::Body, Some(BodyEncoding::Form)) => {
-                quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::form_body(value)?);)
-            }
-            (ParamLocation::Body, Some(BodyEncoding::Multipart { file_types })) => {
-                let file_types = file_types.iter().map(|(part, ty)| {
-                    let (part, ty) = (Literal::string(part), Literal::string(ty));
-                    quote!((#part, #ty))
-                });
-                quote!(request.body = ::std::option::Option::Some(::client_runtime::encode::multipart_body(value, &[#(#file_types),*])?);)
-            }
-            (ParamLocation::Body, _) => {
-                let content_type = match &op.body_encoding {
-                    Some(BodyEncoding::Bytes(ct)) => ct.as_str(),
-                    _ => "application/octet-stream",
+fn request_fn(src: &mut Src, op: &Operation) {
+    src.signature(0, "fn request(", &["&self"], "::std::result::Result<::client_runtime::Request, ::client_runtime::InvalidRequest>");
+    let path = if op.path_parts.is_empty() { "let path" } else { "let mut path" };
+    src.line(1, &[path, " = ::std::string::String::new();"]);
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => match text.chars().collect::<Vec<_>>()[..] {
+                [c] => src.line(1, &["path.push(", &Literal::character(c).to_string(), ");"]),
+                _ => src.line(1, &["path.push_str(", &text::string(text), ");"]),
+            },
+            PathPart::Param(i) => {
+                let p = &op.params[*i];
+                let name = text::ident(&p.ident);
+                range_check(src, 1, p, &format!("self.{name}"));
+                let value = match p.ty {
+                    Ty::String => format!("&self.{name}"),
+                    _ => format!("&{}", text_of(&p.ty, &format!("&self.{name}"))),
                 };
-                let content_type = Literal::string(content_type);
-                quote! {
-                    request.body = ::std::option::Option::Some(::client_runtime::Body::Bytes {
-                        content_type: #content_type.into(),
-                        data: value.clone(),
-                    });
-                }
+                let segment = format!("&::client_runtime::encode::path_segment({}, {value})?", text::string(&p.wire));
+                src.list(1, "path.push_str(", &[&segment], ");");
             }
-            _ => quote!(request.headers.push((#wire, #text));),
-        };
-        if p.required {
-            quote! { { let value = &self.#name; #check #push } }
-        } else {
-            quote! { if let ::std::option::Option::Some(value) = &self.#name { #check #push } }
-        }
-    });
-    let path_binding = if op.path_parts.is_empty() { quote!(let path) } else { quote!(let mut path) };
-    let (operation_id, template) = (Literal::string(&op.operation_id), Literal::string(&op.path));
-    quote! {
-        fn request(&self) -> ::std::result::Result<::client_runtime::Request, ::client_runtime::InvalidRequest> {
-            #path_binding = ::std::string::String::new();
-            #(#path_pushes)*
-            let mut request = ::client_runtime::Request::new(::client_runtime::Method::#method, path)
-                .for_operation(&::client_runtime::Operation { id: #operation_id, path: #template });
-            #(#params)*
-            request.options = self.options.clone();
-            ::std::result::Result::Ok(request)
         }
     }
+    src.list(1, "let mut request = ::client_runtime::Request::new(", &[&format!("::client_runtime::Method::{}", op.method.as_str()), "path"], ");");
+    let operation = [format!("id: {}", text::string(&op.operation_id)), format!("path: {}", text::string(&op.path))];
+    src.struct_literal(1, "let operation = &", "::client_runtime::Operation", &operation, ";");
+    src.line(1, &["request.operation = ::std::option::Option::Some(operation);"]);
+    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        let name = text::ident(&p.ident);
+        if p.required {
+            src.line(1, &["{"]);
+            src.line(2, &["let value = &self.", name, ";"]);
+        } else {
+            src.line(1, &["if let ::std::option::Option::Some(value) = &self.", name, " {"]);
+        }
+        range_check(src, 2, p, "*value");
+        param_push(src, op, p);
+        src.line(1, &["}"]);
+    }
+    src.line(1, &["request.options = self.options.clone();"]);
+    src.line(1, &["::std::result::Result::Ok(request)"]);
+    src.line(0, &["}"]);
+}
+
+/// Puts a parameter's `value` (a reference) where it goes in `request`.
+fn param_push(src: &mut Src, op: &Operation, p: &Param) {
+    let wire = text::string(&p.wire);
+    let body = "request.body = ::std::option::Option::Some(";
+    match (p.location, &op.body_encoding) {
+        (ParamLocation::Query, _) if !p.explode && matches!(p.ty, Ty::Vec(_)) => {
+            src.list(2, "::client_runtime::encode::push_query_list(", &["&mut request.query_lists", &wire, "value"], ");");
+        }
+        (ParamLocation::Query, _) if is_scalar(&p.ty) => push_pair(src, "&mut request.query", &wire, &text_of(&p.ty, "value")),
+        (ParamLocation::Query, _) => src.list(2, "::client_runtime::encode::push_query(", &["&mut request.query", &wire, "value"], ");"),
+        (ParamLocation::Cookie, _) => push_pair(src, "&mut request.cookies", &wire, &text_of(&p.ty, "value")),
+        (ParamLocation::Body, Some(BodyEncoding::Json)) => src.list(2, body, &["::client_runtime::encode::json_body(value)?"], ");"),
+        (ParamLocation::Body, Some(BodyEncoding::Form)) => src.list(2, body, &["::client_runtime::encode::form_body(value)?"], ");"),
+        (ParamLocation::Body, Some(BodyEncoding::Multipart { file_types })) => {
+            let file_types: Vec<String> = file_types.iter().map(|(part, ty)| format!("({}, {})", text::string(part), text::string(ty))).collect();
+            let encode = format!("::client_runtime::encode::multipart_body(value, &[{}])?", file_types.join(", "));
+            src.list(2, body, &[&encode], ");");
+        }
+        (ParamLocation::Body, _) => {
+            let content_type = match &op.body_encoding {
+                Some(BodyEncoding::Bytes(ct)) => ct.as_str(),
+                _ => "application/octet-stream",
+            };
+            let fields = [format!("content_type: {}.into()", text::string(content_type)), "data: value.clone()".to_owned()];
+            src.struct_literal(2, body, "::client_runtime::Body::Bytes", &fields, ");");
+        }
+        _ => push_pair(src, "&mut request.headers", &wire, &text_of(&p.ty, "value")),
+    }
+}
+
+/// `Vec::push(list, (wire, text))`.
+fn push_pair(src: &mut Src, list: &str, wire: &str, text: &str) {
+    src.list(2, "::std::vec::Vec::push(", &[list, &format!("({wire}, {text})")], ");");
 }
 
 /// `check_range(name, value, lower, upper)?` with `std::ops::Bound`s in the
 /// parameter's own number type; nothing when the parameter has no bounds.
-fn range_check(p: &Param, value: TokenStream) -> TokenStream {
+fn range_check(src: &mut Src, level: usize, p: &Param, value: &str) {
     if p.minimum.is_none() && p.maximum.is_none() {
-        return TokenStream::new();
+        return;
     }
     let literal = |v: Bound| -> Option<Literal> {
         match (v, &p.ty) {
@@ -383,16 +370,15 @@ fn range_check(p: &Param, value: TokenStream) -> TokenStream {
             _ => None,
         }
     };
-    let bound = |limit: &Option<Limit>| -> TokenStream {
+    let bound = |limit: &Option<Limit>| -> String {
         match limit.and_then(|l| literal(l.value).map(|lit| (lit, l.exclusive))) {
-            Some((lit, false)) => quote!(::std::ops::Bound::Included(#lit)),
-            Some((lit, true)) => quote!(::std::ops::Bound::Excluded(#lit)),
-            None => quote!(::std::ops::Bound::Unbounded),
+            Some((lit, false)) => format!("::std::ops::Bound::Included({lit})"),
+            Some((lit, true)) => format!("::std::ops::Bound::Excluded({lit})"),
+            None => "::std::ops::Bound::Unbounded".to_owned(),
         }
     };
     let (min, max) = (bound(&p.minimum), bound(&p.maximum));
-    let wire = Literal::string(&p.wire);
-    quote!(::client_runtime::encode::check_range(#wire, #value, #min, #max)?;)
+    src.list(level, "::client_runtime::encode::check_range(", &[&text::string(&p.wire), value, &min, &max], ")?;");
 }
 
 /// `pages()` and `items()` for an operation that pages by cursor.

@@ -225,6 +225,28 @@ impl Src {
         self.line(level, &[tail]);
     }
 
+    /// `before path { fields }tail`, a struct literal as prettyplease writes
+    /// one: on one line only when it is narrow (prettyplease breaks a struct
+    /// literal wider than 34 columns) and the line fits, else one field a line.
+    pub(crate) fn struct_literal(&mut self, level: usize, before: &str, path: &str, fields: &[String], tail: &str) {
+        if fields.is_empty() {
+            self.line(level, &[before, path, " {}", tail]);
+            return;
+        }
+        // prettyplease's width of a struct literal: its path, ` { `, the fields, and a space.
+        let width = path.len() + 4 + fields.iter().map(|f| f.len()).sum::<usize>() + 2 * (fields.len() - 1);
+        let joined = fields.join(", ");
+        if width <= 34 && self.fits_at(level, before.len() + path.len() + 3 + joined.len() + 2 + tail.len()) {
+            self.line(level, &[before, path, " { ", &joined, " }", tail]);
+            return;
+        }
+        self.line(level, &[before, path, " {"]);
+        for f in fields {
+            self.line(level + 1, &[f, ","]);
+        }
+        self.line(level, &["}", tail]);
+    }
+
     /// A `match` arm whose body is an expression: `pat => body,` when that
     /// fits (the comma not measured), else the body in braces on a line of its own.
     pub(crate) fn arm(&mut self, level: usize, pat: &str, body: &str) {

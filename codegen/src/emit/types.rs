@@ -213,7 +213,7 @@ fn decode_struct(src: &mut Src, name: &str, fields: &[Field]) {
             }
         })
         .collect();
-    struct_literal(src, 2, "::std::result::Result::Ok(Self", &assembled, ")");
+    src.struct_literal(2, "::std::result::Result::Ok(", "Self", &assembled, ")");
     src.line(1, &["}"]);
     src.line(0, &["}"]);
     src.line(0, &["impl<'de> ::serde::Deserialize<'de> for ", name, " {"]);
@@ -229,30 +229,6 @@ fn tuple_or_list(src: &mut Src, head: &str, items: &[String], tail: &str, tuple:
         [only] if tuple => src.one_tuple(1, head, only, tail),
         _ => src.list(1, head, &items.iter().map(String::as_str).collect::<Vec<_>>(), tail),
     }
-}
-
-/// `head { fields }tail` for a struct literal `head` ends with (`Self`), as
-/// prettyplease writes one: on one line only when its fields are short (it
-/// breaks a struct literal wider than 34 columns) and the line fits, otherwise
-/// one field a line.
-fn struct_literal(src: &mut Src, level: usize, head: &str, fields: &[String], tail: &str) {
-    if fields.is_empty() {
-        src.line(level, &[head, " {}", tail]);
-        return;
-    }
-    // prettyplease's width of a struct literal: its path, ` { `, the fields, and a space.
-    let path = head.rsplit(['(', ' ']).next().unwrap_or(head);
-    let width = path.len() + 4 + fields.iter().map(|f| f.len()).sum::<usize>() + 2 * (fields.len() - 1);
-    let joined = fields.join(", ");
-    if width <= 34 && src.fits_at(level, head.len() + 3 + joined.len() + 2 + tail.len()) {
-        src.line(level, &[head, " { ", &joined, " }", tail]);
-        return;
-    }
-    src.line(level, &[head, " {"]);
-    for f in fields {
-        src.line(level + 1, &[f, ","]);
-    }
-    src.line(level, &["}", tail]);
 }
 
 fn string_enum(src: &mut Src, name: &str, values: &[EnumValue], decode: bool) {

@@ -108,15 +108,14 @@ impl<'a> ListConversationMessagesRequest<'a> {
         path.push_str(&::client_runtime::encode::path_segment("id", &self.id)?);
         path.push_str("/messages");
         let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            )
-            .for_operation(
-                &::client_runtime::Operation {
-                    id: "listConversationMessages",
-                    path: "/v1/conversations/{id}/messages",
-                },
-            );
+            ::client_runtime::Method::GET,
+            path,
+        );
+        let operation = &::client_runtime::Operation {
+            id: "listConversationMessages",
+            path: "/v1/conversations/{id}/messages",
+        };
+        request.operation = ::std::option::Option::Some(operation);
         if let ::std::option::Option::Some(value) = &self.cursor {
             ::client_runtime::encode::push_query(&mut request.query, "cursor", value);
         }
@@ -127,7 +126,10 @@ impl<'a> ListConversationMessagesRequest<'a> {
                 ::std::ops::Bound::Included(1i64),
                 ::std::ops::Bound::Included(200i64),
             )?;
-            request.query.push(("limit", ::std::string::ToString::to_string(value)));
+            ::std::vec::Vec::push(
+                &mut request.query,
+                ("limit", ::std::string::ToString::to_string(value)),
+            );
         }
         request.options = self.options.clone();
         ::std::result::Result::Ok(request)

@@ -95,15 +95,14 @@ impl<'a> GetConversationMessagesRequest<'a> {
         );
         path.push_str("/messages");
         let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            )
-            .for_operation(
-                &::client_runtime::Operation {
-                    id: "getConversationMessages",
-                    path: "/v1/conversations/{conversation_id}/messages",
-                },
-            );
+            ::client_runtime::Method::GET,
+            path,
+        );
+        let operation = &::client_runtime::Operation {
+            id: "getConversationMessages",
+            path: "/v1/conversations/{conversation_id}/messages",
+        };
+        request.operation = ::std::option::Option::Some(operation);
         request.options = self.options.clone();
         ::std::result::Result::Ok(request)
     }

@@ -83,15 +83,14 @@ impl<'a> ListMessagesRequest<'a> {
         path.push_str(&::client_runtime::encode::path_segment("job_id", &self.job_id)?);
         path.push_str("/messages");
         let mut request = ::client_runtime::Request::new(
-                ::client_runtime::Method::GET,
-                path,
-            )
-            .for_operation(
-                &::client_runtime::Operation {
-                    id: "listMessages",
-                    path: "/api/public/v1/conversations/{job_id}/messages",
-                },
-            );
+            ::client_runtime::Method::GET,
+            path,
+        );
+        let operation = &::client_runtime::Operation {
+            id: "listMessages",
+            path: "/api/public/v1/conversations/{job_id}/messages",
+        };
+        request.operation = ::std::option::Option::Some(operation);
         request.options = self.options.clone();
         ::std::result::Result::Ok(request)
     }
