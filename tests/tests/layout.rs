@@ -144,6 +144,11 @@ fn margin_sweep() -> String {
             }}),
         );
         schemas.insert(long("Kind", n), json!({"type": "string", "enum": [long("v", n), long("w", 101 - n)]}));
+        // Long type names around short bodies: the impls' first lines cross the margin.
+        schemas.insert(long("Long", n), json!({"type": "object", "properties": {"a": {"type": "string"}}}));
+        schemas.insert(long("Enum", n), json!({"type": "string", "enum": ["a", "b"]}));
+        schemas.insert(long("Number", n), json!({"type": "integer", "enum": [1, 2]}));
+        schemas.insert(long("Same", n), json!({"$ref": format!("#/components/schemas/{}", long("Long", n))}));
         schemas.insert(long("Level", n), json!({"type": "integer", "enum": [n as i64, -(n as i64) * 1_000_000_007]}));
         schemas.insert(long("Alias", n), json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{}", long("Record", n))}}));
     }
@@ -198,7 +203,21 @@ fn margin_sweep() -> String {
             query(long("y", n), false, json!({"type": "array", "items": {"type": "string"}})),
             json!({"name": long("h", n), "in": "header", "description": "A setter.", "schema": {"type": "integer", "format": "int64"}}),
         ];
-        paths.insert(format!("/c{n}"), json!({"get": {"operationId": format!("c{n}"), "parameters": parameters, "responses": ok(json!({"type": "string"}))}}));
+        // Path parameters: `zID` is one byte longer as a name (`z_id`) than on the wire,
+        // so the segment's line crosses the margin at odd and even lengths.
+        let (segment, odd, number) = (long("z", n), format!("{}ID", long("z", n)), long("i", n));
+        let parameters: Vec<Value> = parameters
+            .into_iter()
+            .chain([
+                json!({"name": segment, "in": "path", "required": true, "schema": {"type": "string"}}),
+                json!({"name": odd, "in": "path", "required": true, "schema": {"type": "string"}}),
+                json!({"name": number, "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}}),
+            ])
+            .collect();
+        paths.insert(
+            format!("/c{n}/{{{segment}}}/{{{odd}}}/{{{number}}}"),
+            json!({"get": {"operationId": format!("c{n}"), "parameters": parameters, "responses": ok(json!({"type": "string"}))}}),
+        );
     }
     let spec = json!({
         "openapi": "3.0.3",

@@ -294,8 +294,15 @@ fn request_fn(src: &mut Src, op: &Operation) {
                     Ty::String => format!("&self.{name}"),
                     _ => format!("&{}", text_of(&p.ty, &format!("&self.{name}"))),
                 };
-                let segment = format!("&::client_runtime::encode::path_segment({}, {value})?", text::string(&p.wire));
-                src.list(1, "path.push_str(", &[&segment], ");");
+                let wire = text::string(&p.wire);
+                let segment = format!("&::client_runtime::encode::path_segment({wire}, {value})?");
+                if src.fits_at(1, "path.push_str(".len() + segment.len() + 2) {
+                    src.line(1, &["path.push_str(", &segment, ");"]);
+                } else {
+                    src.line(1, &["path.push_str("]);
+                    src.last_arg(2, "&::client_runtime::encode::path_segment(", &[&wire, &value], ")?");
+                    src.line(1, &[");"]);
+                }
             }
         }
     }

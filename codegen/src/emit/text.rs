@@ -87,6 +87,15 @@ impl Src {
         self.out.push('\n');
     }
 
+    /// A line prettyplease has no place to break (an identifier, a path with no
+    /// generic arguments, after a prefix with none either): it stays whole,
+    /// however long, so it does not count against the margin.
+    pub(crate) fn whole_line(&mut self, level: usize, parts: &[&str]) {
+        let fits = self.fits;
+        self.line(level, parts);
+        self.fits = fits;
+    }
+
     /// A `///` line for each line of a spec description, as prettyplease
     /// prints `#[doc = " line"]` (trailing spaces trimmed). A comment is never
     /// broken, so it does not count against the margin.
@@ -163,6 +172,23 @@ impl Src {
         }
     }
 
+    /// The last (or only) argument of a broken list, `head items close` and
+    /// its comma: laid out as [`Src::list`] lays out `head items close`, for
+    /// that comma is one prettyplease writes only when the list breaks, and
+    /// does not measure.
+    pub(crate) fn last_arg(&mut self, level: usize, head: &str, items: &[&str], close: &str) {
+        let flat = head.len() + items.iter().map(|i| i.len()).sum::<usize>() + 2 * items.len().saturating_sub(1) + close.len();
+        if self.fits_at(level, flat) {
+            self.out.extend(std::iter::repeat_n(' ', (self.depth + level) * INDENT));
+            self.out.push_str(head);
+            self.out.push_str(&items.join(", "));
+            self.out.push_str(close);
+            self.out.push_str(",\n");
+        } else {
+            self.broken(level, head, items, &format!("{close},"));
+        }
+    }
+
     /// `head`, then each item on a line of its own with a comma, then `tail`.
     fn broken(&mut self, level: usize, head: &str, items: &[&str], tail: &str) {
         self.line(level, &[head]);
@@ -196,7 +222,8 @@ impl Src {
                 }
                 self.line(level, &[">", tail, after]);
             }
-            _ => self.line(level, &[prefix, ty, after]),
+            Some(_) => self.line(level, &[prefix, ty, after]),
+            None => self.whole_line(level, &[prefix, ty, after]),
         }
     }
 
@@ -245,6 +272,17 @@ impl Src {
             self.line(level + 1, &[f, ","]);
         }
         self.line(level, &["}", tail]);
+    }
+
+    /// `head for name {`, the first line of a trait impl: on one line if it
+    /// fits, else broken before `for`, as prettyplease breaks it.
+    pub(crate) fn impl_head(&mut self, head: &str, name: &str) {
+        if self.fits_at(0, head.len() + " for ".len() + name.len() + " {".len()) {
+            self.line(0, &[head, " for ", name, " {"]);
+        } else {
+            self.line(0, &[head]);
+            self.line(0, &["for ", name, " {"]);
+        }
     }
 
     /// A `match` arm whose body is an expression: `pat => body,` when that

@@ -121,7 +121,7 @@ fn derived_struct(def: &TypeDef, fields: &[Field], decode: bool) -> TokenStream 
 /// formats that prefix a map with its length rely on: the required fields' count,
 /// plus one for each optional field that is there, a statement (a line) each.
 fn encode_struct(src: &mut Src, name: &str, fields: &[Field]) {
-    src.line(0, &["impl ::serde::Serialize for ", name, " {"]);
+    src.impl_head("impl ::serde::Serialize", name);
     src.signature(1, "fn serialize<S: ::serde::Serializer>(", &["&self", "serializer: S"], "::std::result::Result<S::Ok, S::Error>");
     let required = fields.iter().filter(|f| f.required).count().to_string();
     let mut len = required.as_str();
@@ -158,7 +158,7 @@ fn encode_struct(src: &mut Src, name: &str, fields: &[Field]) {
 /// `None`; for a double option, a present `null` is `Some(None)`), and an
 /// `Option` around the field's type where the field is required.
 fn decode_struct(src: &mut Src, name: &str, fields: &[Field]) {
-    src.line(0, &["impl ::client_runtime::encode::DecodeStruct for ", name, " {"]);
+    src.impl_head("impl ::client_runtime::encode::DecodeStruct", name);
     src.line(1, &["const NAME: &'static str = ", &text::string(name), ";"]);
     let wires: Vec<String> = fields.iter().map(|f| text::string(&f.wire)).collect();
     tuple_or_list(src, "const FIELDS: &'static [&'static str] = &[", &wires, "];", false);
@@ -216,7 +216,7 @@ fn decode_struct(src: &mut Src, name: &str, fields: &[Field]) {
     src.struct_literal(2, "::std::result::Result::Ok(", "Self", &assembled, ")");
     src.line(1, &["}"]);
     src.line(0, &["}"]);
-    src.line(0, &["impl<'de> ::serde::Deserialize<'de> for ", name, " {"]);
+    src.impl_head("impl<'de> ::serde::Deserialize<'de>", name);
     src.signature(1, "fn deserialize<D: ::serde::Deserializer<'de>>(", &["deserializer: D"], "::std::result::Result<Self, D::Error>");
     src.line(2, &["::client_runtime::encode::deserialize_struct(deserializer)"]);
     src.line(1, &["}"]);
@@ -241,14 +241,14 @@ fn string_enum(src: &mut Src, name: &str, values: &[EnumValue], decode: bool) {
         } else {
             src.doc_line(1, &format!("`{shown}`"));
         }
-        src.line(1, &[text::ident(&v.ident), ","]);
+        src.whole_line(1, &[text::ident(&v.ident), ","]);
     }
     src.doc_line(1, "A value this client does not know yet, kept as sent.");
     src.line(1, &["Unknown(::std::string::String),"]);
     src.line(0, &["}"]);
     let wires: Vec<String> = values.iter().map(|v| text::string(&v.wire)).collect();
     src.part(0, |src| {
-        src.line(0, &["impl ", name, " {"]);
+        src.whole_line(0, &["impl ", name, " {"]);
         src.doc_line(1, "The value as it goes on the wire.");
         src.line(1, &["pub fn as_str(&self) -> &str {"]);
         src.line(2, &["match self {"]);
@@ -262,7 +262,7 @@ fn string_enum(src: &mut Src, name: &str, values: &[EnumValue], decode: bool) {
         src.line(0, &["}"]);
     });
     src.part(0, |src| {
-        src.line(0, &["impl ::std::convert::From<&str> for ", name, " {"]);
+        src.impl_head("impl ::std::convert::From<&str>", name);
         src.line(1, &["fn from(value: &str) -> Self {"]);
         src.line(2, &["match value {"]);
         for (v, wire) in values.iter().zip(&wires) {
@@ -293,14 +293,14 @@ fn int_enum(src: &mut Src, name: &str, values: &[IntEnumValue], decode: bool) {
     src.line(0, &["pub enum ", name, " {"]);
     for v in values {
         src.doc_line(1, &format!("`{}`", v.value));
-        src.line(1, &[text::ident(&v.ident), ","]);
+        src.whole_line(1, &[text::ident(&v.ident), ","]);
     }
     src.doc_line(1, "A value this client does not know yet, kept as sent.");
     src.line(1, &["Unknown(i64),"]);
     src.line(0, &["}"]);
     let numbers: Vec<String> = values.iter().map(|v| Literal::i64_unsuffixed(v.value).to_string()).collect();
     src.part(0, |src| {
-        src.line(0, &["impl ", name, " {"]);
+        src.whole_line(0, &["impl ", name, " {"]);
         src.doc_line(1, "The value as it goes on the wire.");
         src.line(1, &["pub fn value(&self) -> i64 {"]);
         src.line(2, &["match self {"]);
@@ -314,7 +314,7 @@ fn int_enum(src: &mut Src, name: &str, values: &[IntEnumValue], decode: bool) {
         src.line(0, &["}"]);
     });
     src.part(0, |src| {
-        src.line(0, &["impl ::std::convert::From<i64> for ", name, " {"]);
+        src.impl_head("impl ::std::convert::From<i64>", name);
         src.line(1, &["fn from(value: i64) -> Self {"]);
         src.line(2, &["match value {"]);
         for (v, number) in values.iter().zip(&numbers) {
@@ -354,7 +354,7 @@ fn is_unknown(src: &mut Src) {
 
 /// `impl Display for name` with `body`.
 fn display(src: &mut Src, name: &str, body: &str) {
-    src.line(0, &["impl ::std::fmt::Display for ", name, " {"]);
+    src.impl_head("impl ::std::fmt::Display", name);
     src.line(1, &["fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {"]);
     src.line(2, &[body]);
     src.line(1, &["}"]);
@@ -363,7 +363,7 @@ fn display(src: &mut Src, name: &str, body: &str) {
 
 /// `impl Serialize for name` with `body`.
 fn serialize_as(src: &mut Src, name: &str, body: &str) {
-    src.line(0, &["impl ::serde::Serialize for ", name, " {"]);
+    src.impl_head("impl ::serde::Serialize", name);
     src.signature(1, "fn serialize<S: ::serde::Serializer>(", &["&self", "serializer: S"], "::std::result::Result<S::Ok, S::Error>");
     src.line(2, &[body]);
     src.line(1, &["}"]);
@@ -372,7 +372,7 @@ fn serialize_as(src: &mut Src, name: &str, body: &str) {
 
 /// The head of `impl Deserialize for name`, up to its body.
 fn deserialize_as(src: &mut Src, name: &str) {
-    src.line(0, &["impl<'de> ::serde::Deserialize<'de> for ", name, " {"]);
+    src.impl_head("impl<'de> ::serde::Deserialize<'de>", name);
     src.signature(1, "fn deserialize<D: ::serde::Deserializer<'de>>(", &["deserializer: D"], "::std::result::Result<Self, D::Error>");
 }
 
