@@ -62,6 +62,10 @@ pub fn model(file_name: &str, text: &str) -> Result<model::Api, Diagnostics> {
 
 /// The model and the warnings, or every problem (warnings too) when one is an error.
 /// All point into the document the user wrote, in the order a reader meets them.
+///
+/// The document's JSON value is dropped once the typed document is made, so it and the
+/// typed document and the model are never all alive at once (most of generation's peak
+/// memory); the few specs with diagnostics after that point read it again to order them.
 fn read(file_name: &str, text: &str) -> Result<(model::Api, Diagnostics), Diagnostics> {
     let mut doc = load::parse_text(file_name, text)?;
     load::check_version(file_name, &doc)?;
@@ -75,12 +79,19 @@ fn read(file_name: &str, text: &str) -> Result<(model::Api, Diagnostics), Diagno
             return Err(problems);
         }
     };
+    drop(doc);
     let (api, resolved) = match resolve::resolve(&spec, file_name) {
         Ok((api, d)) => (Some(api), d),
         Err(d) => (None, d),
     };
-    problems.extend(later(warnings, &doc));
-    problems.extend(later(resolved, &doc));
+    drop(spec);
+    if !warnings.is_empty() || !resolved.is_empty() {
+        // The same document again, as normalise made it: this read succeeded before.
+        let mut doc = load::parse_text(file_name, text)?;
+        normalise::normalise(file_name, &mut doc)?;
+        problems.extend(later(warnings, &doc));
+        problems.extend(later(resolved, &doc));
+    }
     match api {
         Some(api) if !problems.has_errors() => Ok((api, problems)),
         _ => Err(problems),
